@@ -1,0 +1,432 @@
+//! `ocs-studio`: the command line of OCS Package Studio. It parses, calls the core, and prints
+//! (human text by default, one JSON object with --json). It holds no packaging logic of its own.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use ocs_studio::digest::{DigestAlgo, DigestEncoding};
+use ocs_studio::manifest::{Manifest, Protocol, MANIFEST_FILE};
+use ocs_studio::verify::VerifyOptions;
+use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
+
+#[derive(Parser)]
+#[command(name = "ocs-studio", version, about = "Build, verify and roll out OCS Inventory NG deployment packages", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a package (OUT/<ID>/info + OUT/<ID>/<ID>-1..N) from a folder or a package.toml manifest
+    Build(BuildArgs),
+    /// Check a built package folder the way the agents will (info, fragments, digest, archive)
+    Verify(VerifyArgs),
+    /// Write a package.toml manifest with the seed procedure's defaults into FOLDER
+    Init(InitArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ActionKind {
+    Launch,
+    Execute,
+    Store,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OsArg {
+    Windows,
+    Linux,
+    Macos,
+}
+
+impl From<OsArg> for TargetOs {
+    fn from(o: OsArg) -> Self {
+        match o {
+            OsArg::Windows => TargetOs::Windows,
+            OsArg::Linux => TargetOs::Linux,
+            OsArg::Macos => TargetOs::Macos,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AlgoArg {
+    Md5,
+    Sha1,
+    Sha256,
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The application folder (its package.toml is used if present) or a manifest file
+    source: PathBuf,
+    /// Folder that receives the package folder <ID>/
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Target agents: windows (zip + install.bat) or linux/macos (tar.gz + install.sh)
+    #[arg(long, value_enum)]
+    os: Option<OsArg>,
+    /// Package ID (default: the current Unix time, as the console does)
+    #[arg(long)]
+    id: Option<u64>,
+    /// Package name shown in the console
+    #[arg(long)]
+    name: Option<String>,
+    /// Version appended to the name
+    #[arg(long = "version")]
+    pkg_version: Option<String>,
+    /// 1 (first) to 9 (last); 0 is refused
+    #[arg(long)]
+    priority: Option<u8>,
+    /// What the agent does: launch a file of the package, execute a command, or store the files
+    #[arg(long, value_enum)]
+    action: Option<ActionKind>,
+    /// The command (execute) or the file to launch with its arguments (launch)
+    #[arg(long)]
+    command: Option<String>,
+    /// The folder the files are stored to (store)
+    #[arg(long)]
+    path: Option<String>,
+    /// Largest fragment, e.g. 5MiB (the seed recommends 5 to 10 MiB)
+    #[arg(long)]
+    fragment_size: Option<ByteSize>,
+    /// Show this text to the user before installing (turns the notification on)
+    #[arg(long)]
+    notify_text: Option<String>,
+    /// Seconds before the installation starts by itself (0: wait for the user)
+    #[arg(long)]
+    countdown: Option<u32>,
+    /// Let the user cancel the installation
+    #[arg(long)]
+    can_abort: bool,
+    /// Do not let the user delay the installation
+    #[arg(long)]
+    no_delay: bool,
+    /// Show this text after the installation
+    #[arg(long)]
+    done_text: Option<String>,
+    /// Fragments over HTTPS instead of HTTP (info is always fetched over HTTPS)
+    #[arg(long)]
+    https: bool,
+    /// Digest algorithm (MD5 is what every agent accepts)
+    #[arg(long, value_enum)]
+    digest: Option<AlgoArg>,
+    /// Base64 digest instead of hexadecimal (not recommended)
+    #[arg(long)]
+    base64: bool,
+    /// Replace OUT/<ID> if it exists
+    #[arg(long)]
+    replace: bool,
+    /// Compression threads (default: all cores)
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The package folder, OUT/<ID>
+    dir: PathBuf,
+    /// Check for these agents only (default: both Windows and Unix rules)
+    #[arg(long, value_enum)]
+    os: Option<OsArg>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The application folder
+    folder: PathBuf,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long = "version")]
+    pkg_version: Option<String>,
+    #[arg(long, value_enum)]
+    os: Option<OsArg>,
+    /// Overwrite an existing package.toml
+    #[arg(long)]
+    force: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// An error as the CLI prints it: stable code + actionable message.
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+impl<E: std::fmt::Display> From<(&'static str, E)> for Failure {
+    fn from((code, e): (&'static str, E)) -> Self {
+        Failure { code, message: e.to_string() }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OCS_STUDIO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let (json, result) = match cli.command {
+        Command::Build(a) => (a.json, cmd_build(a)),
+        Command::Verify(a) => (a.json, cmd_verify(a)),
+        Command::Init(a) => (a.json, cmd_init(a)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            if json {
+                println!("{}", serde_json::json!({ "ok": false, "error": { "code": f.code, "message": f.message } }));
+            } else {
+                eprintln!("error: {}", f.message);
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn cancel_on_ctrl_c() -> CancelToken {
+    let token = CancelToken::new();
+    let t = token.clone();
+    let _ = ctrlc::set_handler(move || t.cancel());
+    token
+}
+
+fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta} {wide_msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let b = bar.clone();
+    let sink = move |p: Progress| {
+        let prefix = match p.stage {
+            Stage::Scanning => "scanning",
+            Stage::Compressing => "compressing",
+            Stage::Fragmenting => "fragmenting",
+            Stage::Verifying => "verifying",
+            Stage::Done => "done",
+        };
+        b.set_prefix(prefix);
+        b.set_length(p.total);
+        b.set_position(p.done);
+        if let Some(c) = p.current {
+            b.set_message(c);
+        }
+    };
+    (bar, sink)
+}
+
+/// Reads the manifest for SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
+fn load_project(source: &Path, os: Option<TargetOs>) -> Result<(Manifest, PathBuf, Option<PathBuf>), Failure> {
+    if source.is_file() {
+        let m = Manifest::load(source).map_err(|e| Failure::from(("manifest", e)))?;
+        let base = source.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        return Ok((m, base, Some(source.to_path_buf())));
+    }
+    let candidate = source.join(MANIFEST_FILE);
+    if candidate.is_file() {
+        let m = Manifest::load(&candidate).map_err(|e| Failure::from(("manifest", e)))?;
+        return Ok((m, source.to_path_buf(), Some(candidate)));
+    }
+    if !source.exists() {
+        return Err(Failure {
+            code: "source",
+            message: format!("{} does not exist: give the application folder or a package.toml manifest", source.display()),
+        });
+    }
+    Ok((Manifest::for_folder(source, os.unwrap_or_default()), source.to_path_buf(), None))
+}
+
+fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
+    let bad = |message: String| Failure { code: "arguments", message };
+    if let Some(os) = a.os {
+        let os: TargetOs = os.into();
+        // A bare folder's default entry follows the OS (install.bat ↔ install.sh).
+        if m.action == (Action::Launch { file: m.package.os.default_entry().into() }) {
+            m.action = Action::Launch { file: os.default_entry().into() };
+        }
+        m.package.os = os;
+    }
+    if let Some(n) = &a.name {
+        m.package.name = n.clone();
+    }
+    if let Some(v) = &a.pkg_version {
+        m.package.version = v.clone();
+    }
+    if let Some(p) = a.priority {
+        m.package.priority = p;
+    }
+    if a.https {
+        m.package.protocol = Protocol::Https;
+    }
+    let kind = a.action.or(if a.path.is_some() { Some(ActionKind::Store) } else { None });
+    m.action = match (kind, &m.action) {
+        (Some(ActionKind::Launch), current) | (None, current @ Action::Launch { .. }) => Action::Launch {
+            file: a.command.clone().or_else(|| match current {
+                Action::Launch { file } => Some(file.clone()),
+                _ => None,
+            }).unwrap_or_else(|| m.package.os.default_entry().into()),
+        },
+        (Some(ActionKind::Execute), current) | (None, current @ Action::Execute { .. }) => Action::Execute {
+            command: match (&a.command, current) {
+                (Some(c), _) => c.clone(),
+                (None, Action::Execute { command }) => command.clone(),
+                _ => return Err(bad("--action execute needs --command \"…\" (e.g. --command \"msiexec /i app.msi /qn\")".into())),
+            },
+        },
+        (Some(ActionKind::Store), current) | (None, current @ Action::Store { .. }) => {
+            if a.command.is_some() && kind.is_some() {
+                return Err(bad("--command does not apply to --action store: give the target folder with --path".into()));
+            }
+            Action::Store {
+                path: match (&a.path, current) {
+                    (Some(p), _) => p.clone(),
+                    (None, Action::Store { path }) => path.clone(),
+                    _ => return Err(bad("--action store needs --path (e.g. --path \"C:\\Apps\\Tool\")".into())),
+                },
+            }
+        }
+    };
+    if let Some(s) = a.fragment_size {
+        m.fragments.size = s;
+    }
+    if let Some(t) = &a.notify_text {
+        m.notification.enabled = true;
+        m.notification.text = t.clone();
+    }
+    if let Some(c) = a.countdown {
+        m.notification.countdown = c;
+    }
+    if a.can_abort {
+        m.notification.can_abort = true;
+    }
+    if a.no_delay {
+        m.notification.can_delay = false;
+    }
+    if let Some(t) = &a.done_text {
+        m.after_install.enabled = true;
+        m.after_install.text = t.clone();
+    }
+    if let Some(d) = a.digest {
+        m.digest.algorithm = match d {
+            AlgoArg::Md5 => DigestAlgo::Md5,
+            AlgoArg::Sha1 => DigestAlgo::Sha1,
+            AlgoArg::Sha256 => DigestAlgo::Sha256,
+        };
+    }
+    if a.base64 {
+        m.digest.encoding = DigestEncoding::Base64;
+    }
+    Ok(())
+}
+
+fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
+    let (mut m, base, manifest_file) = load_project(&a.source, a.os.map(Into::into))?;
+    apply_overrides(&mut m, &a)?;
+    let cancel = cancel_on_ctrl_c();
+    let (bar, sink) = progress_bar();
+    let project = Project { manifest: &m, base_dir: &base, manifest_file: manifest_file.as_deref() };
+    let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads };
+    let result = ocs_studio::build(&project, &opts, &sink, &cancel);
+    bar.finish_and_clear();
+    let r = result.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
+    } else {
+        println!("Built package {} — {}", r.id, ocs_studio::build::describe(&r));
+        println!("  folder      {}", r.dir.display());
+        println!("  action      {}", r.action);
+        println!("  digest      {} {} {}", r.digest_algo, r.digest_encode, if r.digest.is_empty() { "(no files)" } else { &r.digest });
+        println!("  fragments   {} ({})", r.fragments, r.fragment_sizes.iter().map(|s| ByteSize(*s).to_string()).collect::<Vec<_>>().join(", "));
+        println!("  took        {:.1} s", r.duration_ms as f64 / 1000.0);
+        for w in &r.warnings {
+            println!("warning: {}", w.message);
+        }
+        println!("Check it with: ocs-studio verify {}", r.dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_verify(a: VerifyArgs) -> Result<ExitCode, Failure> {
+    let cancel = cancel_on_ctrl_c();
+    let (bar, sink) = progress_bar();
+    let opts = VerifyOptions { os: a.os.map(Into::into) };
+    let r = ocs_studio::verify(&a.dir, &opts, &sink, &cancel);
+    bar.finish_and_clear();
+    let r = r.map_err(|e| Failure::from(("verify", e)))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
+    } else {
+        let status = if r.ok { "OK" } else { "FAILED" };
+        println!(
+            "{status}: {} — {} fragment(s), {} archive{}, {} entries",
+            r.dir.display(),
+            r.fragments,
+            ByteSize(r.archive_size),
+            r.archive_format.map(|f| format!(" ({f})")).unwrap_or_default(),
+            r.entries
+        );
+        for p in &r.problems {
+            let tag = if p.severity == Severity::Error { "error" } else { "warning" };
+            println!("{tag} [{}]: {}\n    fix: {}", p.code, p.message, p.fix);
+        }
+    }
+    Ok(if r.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn cmd_init(a: InitArgs) -> Result<ExitCode, Failure> {
+    if !a.folder.is_dir() {
+        return Err(Failure { code: "source", message: format!("{} is not a folder: give the application folder", a.folder.display()) });
+    }
+    let path = a.folder.join(MANIFEST_FILE);
+    if path.exists() && !a.force {
+        return Err(Failure { code: "exists", message: format!("{} already exists: edit it, or pass --force to start again from defaults", path.display()) });
+    }
+    let os: TargetOs = a.os.map(Into::into).unwrap_or_default();
+    let mut m = Manifest::for_folder(&a.folder, os);
+    if let Some(n) = a.name {
+        m.package.name = n;
+    }
+    if let Some(v) = a.pkg_version {
+        m.package.version = v;
+    }
+    if let Some(src) = m.source.as_mut() {
+        src.exclude = vec![".git".into(), "Thumbs.db".into(), "desktop.ini".into(), ".DS_Store".into()];
+    }
+    let text = format!(
+        "# OCS Package Studio manifest: build with `ocs-studio build {}`.\n# Paths are relative to this file. Priority 1 (first) … 9 (last), never 0.\n\n{}",
+        a.folder.display(),
+        m.to_toml()
+    );
+    write_atomic(&path, text.as_bytes()).map_err(|e| Failure { code: "output", message: format!("cannot write {}: {e}", path.display()) })?;
+    let entry = os.default_entry();
+    let has_entry = a.folder.join(entry).is_file();
+    if a.json {
+        println!("{}", serde_json::json!({ "ok": true, "manifest": path, "entry_found": has_entry, "manifest_toml": m.to_toml() }));
+    } else {
+        println!("Wrote {}", path.display());
+        if !has_entry {
+            println!("note: {} has no {entry} at its root yet: add one, or edit [action] in the manifest", a.folder.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a file through a temporary sibling and a rename, so readers never see half of it.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

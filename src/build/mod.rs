@@ -1,0 +1,316 @@
+//! Folder → package directory `OUT/<ID>/` (`info` + `<ID>-1..N`), in the OCS server's exact layout.
+//! Everything is written in a hidden staging folder beside the result and renamed into place at the end,
+//! so a failed or cancelled build leaves nothing behind.
+
+mod compress;
+mod pipeline;
+mod targz;
+mod zipfmt;
+
+pub use compress::is_precompressed;
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::digest::DigestEncoding;
+use crate::fragment::{self, FragmentError};
+use crate::info::Info;
+use crate::manifest::{Action, ArchiveFormat, Manifest, ManifestError, TargetOs, Warning};
+use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
+use crate::scan::{self, Excludes, Listing, ScanError};
+use crate::units::ByteSize;
+
+/// The largest package ID the server keeps intact (`download_history` clamps larger ones).
+pub const MAX_ID: u64 = 2_147_483_647;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    #[error(transparent)]
+    Fragment(#[from] FragmentError),
+    #[error("the file to launch \"{file}\" is not at the root of {folder}{found}: add it there, or change the action (--action execute --command …)")]
+    LaunchFileMissing { file: String, folder: PathBuf, found: String },
+    #[error("package ID {0} is not valid: use digits only, from 1 to 2147483647 (the console uses the current Unix time)")]
+    InvalidId(String),
+    #[error("{0} already exists: a package ID is built once; remove it, use another --id, or pass --replace")]
+    Exists(PathBuf),
+    #[error("cannot read {path}: {source}; check that the file is readable")]
+    SourceRead { path: PathBuf, source: io::Error },
+    #[error("{0} changed while it was being packaged: close the program writing it and build again")]
+    FileChanged(PathBuf),
+    #[error("cannot write {path}: {source}; choose an output folder you can write to, with enough free space")]
+    Output { path: PathBuf, source: io::Error },
+    #[error("the build was cancelled; nothing was written")]
+    Cancelled,
+}
+
+impl BuildError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BuildError::Manifest(_) => "manifest",
+            BuildError::Scan(ScanError::Cancelled) | BuildError::Cancelled => "cancelled",
+            BuildError::Scan(_) => "source",
+            BuildError::Fragment(_) => "fragments",
+            BuildError::LaunchFileMissing { .. } => "launch_file_missing",
+            BuildError::InvalidId(_) => "invalid_id",
+            BuildError::Exists(_) => "exists",
+            BuildError::SourceRead { .. } | BuildError::FileChanged(_) => "source",
+            BuildError::Output { .. } => "output",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The package directory is `out_dir/<ID>`.
+    pub out_dir: PathBuf,
+    /// Defaults to the current Unix time, as the console does.
+    pub id: Option<u64>,
+    /// Replace an existing `out_dir/<ID>` (atomically).
+    pub replace: bool,
+    /// Compression threads; defaults to the number of cores.
+    pub threads: Option<usize>,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    pub id: u64,
+    pub name: String,
+    pub os: TargetOs,
+    pub action: String,
+    pub digest: String,
+    pub digest_algo: String,
+    pub digest_encode: String,
+    /// Number of fragment files.
+    pub fragments: usize,
+    /// The chosen (largest) fragment size in bytes.
+    pub fragment_size: u64,
+    pub fragment_sizes: Vec<u64>,
+    pub archive_format: Option<ArchiveFormat>,
+    pub archive_size: u64,
+    pub file_count: usize,
+    pub unpacked_bytes: u64,
+    pub dir: PathBuf,
+    pub info: String,
+    pub duration_ms: u64,
+    pub warnings: Vec<Warning>,
+}
+
+/// Where the manifest lives and what it packages.
+pub struct Project<'a> {
+    pub manifest: &'a Manifest,
+    /// The folder `source.folder` is relative to.
+    pub base_dir: &'a Path,
+    /// The manifest file, left out of the archive when it sits in the source folder.
+    pub manifest_file: Option<&'a Path>,
+}
+
+impl Project<'_> {
+    pub fn source_dir(&self) -> Option<PathBuf> {
+        self.manifest.source.as_ref().map(|s| self.base_dir.join(&s.folder))
+    }
+
+    /// Lists the files to package (None for a command-only package).
+    pub fn list(&self, cancel: &CancelToken) -> Result<Option<Listing>, ScanError> {
+        let Some(src) = &self.manifest.source else { return Ok(None) };
+        let skip = self.manifest_file.and_then(|p| p.canonicalize().ok()).into_iter().collect();
+        let ex = Excludes::new(&src.exclude, skip)?;
+        scan::list(&self.base_dir.join(&src.folder), &ex, cancel).map(Some)
+    }
+}
+
+fn now_id() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1)
+}
+
+/// Checks the action against the files: a LAUNCH file must be at the root; an EXECUTE of a package file should be.
+pub fn check_action(m: &Manifest, listing: Option<&Listing>) -> Result<Vec<Warning>, BuildError> {
+    let ci = m.package.os == TargetOs::Windows;
+    let mut warnings = Vec::new();
+    match (&m.action, listing) {
+        (Action::Launch { .. }, Some(l)) => {
+            let file = m.action.launch_file().unwrap_or_default();
+            if l.root_file(&file, ci).is_none() {
+                let mut roots: Vec<&str> = l.files().filter(|e| !e.name.contains('/')).map(|e| e.name.as_str()).collect();
+                roots.truncate(8);
+                let found = if roots.is_empty() { " (it has no file at its root)".to_string() } else { format!(" (its root has: {})", roots.join(", ")) };
+                return Err(BuildError::LaunchFileMissing { file, folder: l.root.clone(), found });
+            }
+        }
+        (Action::Execute { command }, Some(l)) => {
+            let first = crate::manifest::first_word(command);
+            let lower = first.to_ascii_lowercase();
+            let looks_local = [".bat", ".cmd", ".exe", ".msi", ".ps1", ".vbs", ".sh"].iter().any(|x| lower.ends_with(x))
+                && !first.contains(['/', '\\', '%']);
+            if looks_local && l.root_file(&first, ci).is_none() {
+                warnings.push(Warning {
+                    code: "execute_file_missing",
+                    message: format!("the command runs \"{first}\", which is not at the root of the package: the agent will report ERR_EXECUTE unless the PC has it in its PATH"),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(warnings)
+}
+
+/// Builds the package. Progress goes to `progress`; `cancel` stops it within a second, leaving nothing behind.
+pub fn build(
+    project: &Project,
+    opts: &BuildOptions,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let m = project.manifest;
+    let mut warnings = m.validate()?;
+    let id = opts.id.unwrap_or_else(now_id);
+    if id == 0 || id > MAX_ID {
+        return Err(BuildError::InvalidId(id.to_string()));
+    }
+    let final_dir = opts.out_dir.join(id.to_string());
+    if final_dir.exists() && !opts.replace {
+        return Err(BuildError::Exists(final_dir));
+    }
+    progress.report(Progress { stage: Stage::Scanning, done: 0, total: 0, current: None });
+    let listing = project.list(cancel)?;
+    warnings.extend(check_action(m, listing.as_ref())?);
+
+    let out_err = |path: &Path, e: io::Error| BuildError::Output { path: path.to_path_buf(), source: e };
+    std::fs::create_dir_all(&opts.out_dir).map_err(|e| out_err(&opts.out_dir, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".ocs-studio-{id}-"))
+        .tempdir_in(&opts.out_dir)
+        .map_err(|e| out_err(&opts.out_dir, e))?;
+    let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+
+    let (digest, sizes, archive_size, format) = match &listing {
+        None => (String::new(), Vec::new(), 0, None),
+        Some(l) => {
+            let archive = staging.path().join("archive.tmp");
+            let format = m.package.os.archive_format();
+            let (size, raw) = match format {
+                ArchiveFormat::Zip => pipeline::write_zip(&l.entries, &archive, m.digest.algorithm, threads, progress, cancel)?,
+                ArchiveFormat::TarGz => targz::write_targz(&l.entries, &archive, m.digest.algorithm, progress, cancel)?,
+            };
+            let sizes = fragment::plan(size, m.fragments.size.0)?;
+            split(&archive, staging.path(), id, &sizes, progress, cancel)?;
+            std::fs::remove_file(&archive).map_err(|e| out_err(&archive, e))?;
+            (m.digest.encoding.encode(&raw), sizes, size, Some(format))
+        }
+    };
+
+    let info = Info::for_manifest(m, id, &digest, sizes.len()).to_xml();
+    let info_path = staging.path().join("info");
+    std::fs::write(&info_path, &info).map_err(|e| out_err(&info_path, e))?;
+    if cancel.is_cancelled() {
+        return Err(BuildError::Cancelled);
+    }
+    publish_dir(staging, &final_dir, opts.replace)?;
+    progress.report(Progress { stage: Stage::Done, done: archive_size, total: archive_size, current: None });
+
+    debug_assert!(m.digest.encoding != DigestEncoding::Hexa || digest.is_empty() || digest.len() == DigestEncoding::Hexa.encoded_len(m.digest.algorithm));
+    Ok(BuildReport {
+        id,
+        name: m.display_name(),
+        os: m.package.os,
+        action: m.action.act().to_string(),
+        digest,
+        digest_algo: m.digest.algorithm.as_info().to_string(),
+        digest_encode: m.digest.encoding.as_info().to_string(),
+        fragments: sizes.len(),
+        fragment_size: m.fragments.size.0,
+        fragment_sizes: sizes,
+        archive_format: format,
+        archive_size,
+        file_count: listing.as_ref().map_or(0, |l| l.file_count),
+        unpacked_bytes: listing.as_ref().map_or(0, |l| l.total_bytes),
+        dir: final_dir,
+        info,
+        duration_ms: started.elapsed().as_millis() as u64,
+        warnings,
+    })
+}
+
+/// Cuts the archive into `<ID>-1..N` in `dir` (kernel-side copies where the OS offers them).
+fn split(archive: &Path, dir: &Path, id: u64, sizes: &[u64], progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<(), BuildError> {
+    let out_err = |path: &Path, e: io::Error| BuildError::Output { path: path.to_path_buf(), source: e };
+    let mut src = File::open(archive).map_err(|e| out_err(archive, e))?;
+    let total: u64 = sizes.iter().sum();
+    let mut done = 0;
+    for (i, &len) in sizes.iter().enumerate() {
+        if cancel.is_cancelled() {
+            return Err(BuildError::Cancelled);
+        }
+        let path = dir.join(format!("{id}-{}", i + 1));
+        let mut dst = File::create(&path).map_err(|e| out_err(&path, e))?;
+        let copied = io::copy(&mut io::Read::take(&mut src, len), &mut dst).map_err(|e| out_err(&path, e))?;
+        if copied != len {
+            return Err(out_err(&path, io::Error::new(io::ErrorKind::UnexpectedEof, "archive shorter than planned")));
+        }
+        done += len;
+        progress.report(Progress { stage: Stage::Fragmenting, done, total, current: Some(format!("{id}-{}", i + 1)) });
+    }
+    Ok(())
+}
+
+/// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.
+fn publish_dir(staging: tempfile::TempDir, final_dir: &Path, replace: bool) -> Result<(), BuildError> {
+    let out_err = |e: io::Error| BuildError::Output { path: final_dir.to_path_buf(), source: e };
+    set_dir_mode(staging.path()).map_err(out_err)?;
+    let old = if replace && final_dir.exists() {
+        let parent = final_dir.parent().unwrap_or(Path::new("."));
+        let trash = tempfile::Builder::new().prefix(".ocs-studio-old-").tempdir_in(parent).map_err(out_err)?;
+        let trash_path = trash.path().join("old");
+        std::fs::rename(final_dir, &trash_path).map_err(out_err)?;
+        Some(trash)
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, final_dir) {
+        let _ = std::fs::remove_dir_all(&staged);
+        if let Some(t) = &old {
+            let _ = std::fs::rename(t.path().join("old"), final_dir);
+        }
+        return Err(if e.kind() == io::ErrorKind::DirectoryNotEmpty || e.kind() == io::ErrorKind::AlreadyExists {
+            BuildError::Exists(final_dir.to_path_buf())
+        } else {
+            out_err(e)
+        });
+    }
+    drop(old);
+    Ok(())
+}
+
+/// tempfile creates 0700 folders; a package folder is served by the web server, so 0755 like the console's.
+#[cfg(unix)]
+fn set_dir_mode(p: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn set_dir_mode(_: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// A human summary of sizes, used by the CLI.
+pub fn describe(r: &BuildReport) -> String {
+    format!(
+        "{} ({} files, {}) → {} archive, {} fragment(s) of at most {}",
+        r.name,
+        r.file_count,
+        ByteSize(r.unpacked_bytes),
+        ByteSize(r.archive_size),
+        r.fragments,
+        ByteSize(r.fragment_size)
+    )
+}

@@ -1,0 +1,112 @@
+//! The tar.gz archive for Linux and macOS agents (what the console makes for them), reproducible:
+//! sorted entries, mtime 0, owner root, modes 0644/0755.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use super::BuildError;
+use crate::digest::{DigestAlgo, Hasher};
+use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
+use crate::scan::Entry;
+
+struct HashingWriter {
+    out: BufWriter<File>,
+    hasher: Hasher,
+    written: u64,
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Reads exactly `remaining` bytes or fails: a file that shrank since it was listed must not corrupt the tar.
+struct ExactReader<'a> {
+    inner: File,
+    remaining: u64,
+    cancel: &'a CancelToken,
+    on_read: &'a mut dyn FnMut(u64),
+}
+
+impl Read for ExactReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.is_cancelled() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+        }
+        if self.remaining == 0 {
+            return Ok(0);
+        }
+        let want = buf.len().min(self.remaining as usize);
+        let n = self.inner.read(&mut buf[..want])?;
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shrank"));
+        }
+        self.remaining -= n as u64;
+        (self.on_read)(n as u64);
+        Ok(n)
+    }
+}
+
+pub fn write_targz(
+    entries: &[Entry],
+    archive: &Path,
+    algo: DigestAlgo,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<(u64, Vec<u8>), BuildError> {
+    let out_err = |e: io::Error| BuildError::Output { path: archive.to_path_buf(), source: e };
+    let file = File::create(archive).map_err(out_err)?;
+    let hw = HashingWriter { out: BufWriter::with_capacity(1 << 20, file), hasher: Hasher::new(algo), written: 0 };
+    let gz = flate2::GzBuilder::new().mtime(0).write(hw, flate2::Compression::new(super::compress::LEVEL));
+    let mut tar = tar::Builder::new(gz);
+    tar.mode(tar::HeaderMode::Deterministic);
+    let total: u64 = entries.iter().map(|e| e.size).sum();
+    let mut done = 0u64;
+    let mut last_report = std::time::Instant::now();
+    for e in entries {
+        if cancel.is_cancelled() {
+            return Err(BuildError::Cancelled);
+        }
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(0);
+        h.set_uid(0);
+        h.set_gid(0);
+        if e.is_dir {
+            h.set_entry_type(tar::EntryType::Directory);
+            h.set_mode(0o755);
+            h.set_size(0);
+            tar.append_data(&mut h, &e.name, io::empty()).map_err(out_err)?;
+            continue;
+        }
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_mode(if e.executable { 0o755 } else { 0o644 });
+        h.set_size(e.size);
+        let f = File::open(&e.path).map_err(|s| BuildError::SourceRead { path: e.path.clone(), source: s })?;
+        let name = e.name.clone();
+        let mut report = |n: u64| {
+            done += n;
+            if last_report.elapsed() >= std::time::Duration::from_millis(100) {
+                last_report = std::time::Instant::now();
+                progress.report(Progress { stage: Stage::Compressing, done, total, current: Some(name.clone()) });
+            }
+        };
+        let reader = ExactReader { inner: f, remaining: e.size, cancel, on_read: &mut report };
+        tar.append_data(&mut h, &e.name, reader).map_err(|err| match err.kind() {
+            io::ErrorKind::Interrupted => BuildError::Cancelled,
+            io::ErrorKind::UnexpectedEof => BuildError::FileChanged(e.path.clone()),
+            _ => BuildError::SourceRead { path: e.path.clone(), source: err },
+        })?;
+    }
+    let gz = tar.into_inner().map_err(out_err)?;
+    let mut hw = gz.finish().map_err(out_err)?;
+    hw.flush().map_err(out_err)?;
+    Ok((hw.written, hw.hasher.finish()))
+}

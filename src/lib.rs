@@ -1,0 +1,24 @@
+//! OCS Package Studio core: turns an application folder into an OCS Inventory NG deployment package
+//! (`info` + fragments, in the console's exact layout), verifies it like the agents do, and (later) publishes it.
+//! The desktop app and the `ocs-studio` CLI are two thin callers of this API; nothing here knows about either.
+
+pub mod build;
+pub mod digest;
+pub mod fragment;
+pub mod info;
+pub mod manifest;
+pub mod notify;
+pub mod progress;
+pub mod scan;
+pub mod units;
+pub mod verify;
+mod xml;
+
+pub use build::{build, BuildError, BuildOptions, BuildReport, Project};
+pub use manifest::{Action, Manifest, TargetOs};
+pub use progress::{CancelToken, Progress, ProgressSink, Stage};
+pub use units::ByteSize;
+pub use verify::{verify, Problem, Severity, VerifyReport};
+
+/// The studio's version, shown by the CLI and the app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

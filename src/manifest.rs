@@ -1,0 +1,462 @@
+//! The package manifest (`package.toml`): everything needed to rebuild a package reproducibly.
+//! Defaults follow the seed procedure: priority 5 (never 0), countdown 0, can abort NO, can delay YES, 5 MiB fragments.
+
+use std::path::{Path, PathBuf};
+
+use crate::digest::{DigestAlgo, DigestEncoding};
+use crate::notify::{DoneMessage, Notification};
+use crate::units::ByteSize;
+
+/// The file name `init` writes and `build FOLDER` looks for.
+pub const MANIFEST_FILE: &str = "package.toml";
+
+/// The longest COMMAND/NAME the Windows agent accepts (`TCHAR cCommand[255]`); longer ones are dropped silently.
+pub const WINDOWS_COMMAND_MAX: usize = 255;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub package: PackageMeta,
+    /// The folder to package. Absent only for a command-only EXECUTE package (no fragments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    pub action: Action,
+    #[serde(default)]
+    pub notification: Notification,
+    #[serde(default)]
+    pub after_install: DoneMessage,
+    #[serde(default)]
+    pub fragments: Fragments,
+    #[serde(default)]
+    pub digest: DigestSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageMeta {
+    /// The label shown everywhere in the console, with `version` appended.
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub os: TargetOs,
+    /// 1 (first) … 9 (last). 0 is refused: it starves every other package.
+    #[serde(default = "default_priority")]
+    pub priority: u8,
+    /// Scheme the agent uses for fragments (`info` is always fetched over HTTPS).
+    #[serde(default)]
+    pub protocol: Protocol,
+}
+
+fn default_priority() -> u8 {
+    5
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Relative to the manifest's folder.
+    pub folder: PathBuf,
+    /// Glob patterns of files or folders left out. A pattern without `/` matches a name at any depth.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// What the agent does with the package (`ACT`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Action {
+    /// Run a file of the package, with arguments (`NAME`), e.g. `install.bat`. The agent waits for all its children.
+    Launch { file: String },
+    /// Run a command line from the extraction folder (`COMMAND`), e.g. `msiexec /i "App.msi" /qn`.
+    Execute { command: String },
+    /// Copy the files to a folder of the PC (`PATH`), e.g. `C:\Apps\Tool` or `INSTALL_PATH/tool`.
+    Store { path: String },
+}
+
+impl Action {
+    /// The value of `ACT` in `info`.
+    pub fn act(&self) -> &'static str {
+        match self {
+            Action::Launch { .. } => "LAUNCH",
+            Action::Execute { .. } => "EXECUTE",
+            Action::Store { .. } => "STORE",
+        }
+    }
+    /// The attribute that carries the value (`NAME`, `COMMAND` or `PATH`) and the value.
+    pub fn attribute(&self) -> (&'static str, &str) {
+        match self {
+            Action::Launch { file } => ("NAME", file),
+            Action::Execute { command } => ("COMMAND", command),
+            Action::Store { path } => ("PATH", path),
+        }
+    }
+    /// The file a LAUNCH runs: the first word of `NAME`, or the quoted part when it starts with a quote.
+    pub fn launch_file(&self) -> Option<String> {
+        match self {
+            Action::Launch { file } => Some(first_word(file)),
+            _ => None,
+        }
+    }
+}
+
+/// The program part of a command line: up to the closing quote if quoted, else up to the first space.
+pub fn first_word(command: &str) -> String {
+    let c = command.trim_start();
+    if let Some(rest) = c.strip_prefix('"') {
+        rest.split('"').next().unwrap_or("").to_string()
+    } else {
+        c.split_whitespace().next().unwrap_or("").to_string()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetOs {
+    #[default]
+    Windows,
+    Linux,
+    Macos,
+}
+
+impl TargetOs {
+    /// `download_available.OSNAME` as the console writes it.
+    pub fn osname(self) -> &'static str {
+        match self {
+            TargetOs::Windows => "WINDOWS",
+            TargetOs::Linux => "LINUX",
+            TargetOs::Macos => "MAC",
+        }
+    }
+    /// The entry script the studio expects at the root of the archive.
+    pub fn default_entry(self) -> &'static str {
+        match self {
+            TargetOs::Windows => "install.bat",
+            _ => "install.sh",
+        }
+    }
+    /// Windows agents extract zip only; the console uses tar.gz for Linux and macOS.
+    pub fn archive_format(self) -> ArchiveFormat {
+        match self {
+            TargetOs::Windows => ArchiveFormat::Zip,
+            _ => ArchiveFormat::TarGz,
+        }
+    }
+}
+
+impl std::str::FromStr for TargetOs {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "windows" | "win" => Ok(TargetOs::Windows),
+            "linux" => Ok(TargetOs::Linux),
+            "macos" | "mac" | "osx" => Ok(TargetOs::Macos),
+            _ => Err(format!("unknown OS \"{s}\": use windows, linux or macos")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchiveFormat {
+    Zip,
+    #[serde(rename = "tar.gz")]
+    TarGz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Protocol {
+    #[default]
+    #[serde(rename = "HTTP", alias = "http")]
+    Http,
+    #[serde(rename = "HTTPS", alias = "https")]
+    Https,
+}
+
+impl Protocol {
+    pub fn as_info(self) -> &'static str {
+        match self {
+            Protocol::Http => "HTTP",
+            Protocol::Https => "HTTPS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fragments {
+    /// Largest fragment; the seed recommends 5 to 10 MiB.
+    pub size: ByteSize,
+}
+
+impl Default for Fragments {
+    fn default() -> Self {
+        Fragments { size: ByteSize::mib(5) }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestSettings {
+    pub algorithm: DigestAlgo,
+    pub encoding: DigestEncoding,
+}
+
+/// Why a manifest cannot be built. Every message says what is wrong and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read the manifest {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the manifest {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("the package name is empty: give it a name such as \"Firefox ESR 128\" (--name, or [package] name in the manifest)")]
+    NameEmpty,
+    #[error("the package name is {len} characters long; the console stores at most 255: shorten it")]
+    NameTooLong { len: usize },
+    #[error("priority 0 is refused: it is the absolute priority, and it stops every other package from downloading while it is queued; use 1 (first) to 9 (last), 5 by default")]
+    PriorityZero,
+    #[error("priority {0} is out of range: use 1 (first) to 9 (last)")]
+    PriorityRange(u8),
+    #[error("the fragment size is 0: choose a size such as 5MiB (the seed procedure recommends 5 to 10 MiB)")]
+    FragmentSizeZero,
+    #[error("the {field} of the {act} action is empty: {hint}")]
+    ActionEmpty { act: &'static str, field: &'static str, hint: &'static str },
+    #[error("the {field} \"{value}\" is {len} characters long; the Windows agent ignores a package whose {field} is over {WINDOWS_COMMAND_MAX} characters: put the command in an install.bat at the root of the folder and launch that")]
+    CommandTooLong { field: &'static str, value: String, len: usize },
+    #[error("the {field} contains a line break: the agent runs a single line; put several commands in an install.bat")]
+    LineBreak { field: &'static str },
+    #[error("the {field} contains the control character U+{code:04X}, which makes the info file unreadable by the agents: remove it")]
+    ControlChar { field: &'static str, code: u32 },
+    #[error("the notification countdown is {0} seconds; the console accepts at most 9999 (4 digits)")]
+    CountdownRange(u32),
+}
+
+/// A problem that does not stop the build but that the admin should read.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Manifest {
+    /// The manifest `build FOLDER` uses when the folder has none: seed defaults, LAUNCH of the OS's entry script.
+    pub fn for_folder(folder: &Path, os: TargetOs) -> Manifest {
+        let name = folder
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        Manifest {
+            package: PackageMeta {
+                name,
+                version: String::new(),
+                description: String::new(),
+                os,
+                priority: default_priority(),
+                protocol: Protocol::default(),
+            },
+            source: Some(Source { folder: PathBuf::from("."), exclude: Vec::new() }),
+            action: Action::Launch { file: os.default_entry().to_string() },
+            notification: Notification::default(),
+            after_install: DoneMessage::default(),
+            fragments: Fragments::default(),
+            digest: DigestSettings::default(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ManifestError::Read { path: path.to_path_buf(), source })?;
+        Self::from_toml(&text).map_err(|message| ManifestError::Parse { path: path.to_path_buf(), message })
+    }
+
+    pub fn from_toml(text: &str) -> Result<Manifest, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("a manifest always serializes")
+    }
+
+    /// "Name Version", the label the console shows (`download_available.NAME`).
+    pub fn display_name(&self) -> String {
+        let (n, v) = (self.package.name.trim(), self.package.version.trim());
+        if v.is_empty() {
+            n.to_string()
+        } else {
+            format!("{n} {v}")
+        }
+    }
+
+    /// Checks everything that can be checked without the files; returns the warnings, or the first error.
+    pub fn validate(&self) -> Result<Vec<Warning>, ManifestError> {
+        let mut warnings = Vec::new();
+        let name = self.display_name();
+        if self.package.name.trim().is_empty() {
+            return Err(ManifestError::NameEmpty);
+        }
+        if name.chars().count() > 255 {
+            return Err(ManifestError::NameTooLong { len: name.chars().count() });
+        }
+        check_text("package name", &name)?;
+        match self.package.priority {
+            0 => return Err(ManifestError::PriorityZero),
+            p if p > 9 => return Err(ManifestError::PriorityRange(p)),
+            _ => {}
+        }
+        if self.fragments.size.0 == 0 {
+            return Err(ManifestError::FragmentSizeZero);
+        }
+        let act = self.action.act();
+        let (attr, value) = self.action.attribute();
+        let field = match attr {
+            "NAME" => "file to launch",
+            "COMMAND" => "command",
+            _ => "target path",
+        };
+        if value.trim().is_empty() {
+            let hint = match self.action {
+                Action::Launch { .. } => "name the file of the package to run, e.g. install.bat",
+                Action::Execute { .. } => "give the command line to run, e.g. install.bat or msiexec /i \"app.msi\" /qn",
+                Action::Store { .. } => "give the folder to copy the files to, e.g. C:\\Apps\\Tool or INSTALL_PATH/tool",
+            };
+            return Err(ManifestError::ActionEmpty { act, field, hint });
+        }
+        if value.contains(['\n', '\r']) {
+            return Err(ManifestError::LineBreak { field });
+        }
+        check_text(field, value)?;
+        let len = value.chars().count();
+        if self.package.os == TargetOs::Windows && attr != "PATH" && len > WINDOWS_COMMAND_MAX {
+            return Err(ManifestError::CommandTooLong { field, value: value.to_string(), len });
+        }
+        if self.package.os == TargetOs::Windows && attr != "PATH" && value.contains('%') {
+            warnings.push(Warning {
+                code: "env_expansion",
+                message: format!(
+                    "the {field} uses %VARIABLES%: the Windows agent expands them and refuses the package if the result is over {WINDOWS_COMMAND_MAX} characters"
+                ),
+            });
+        }
+        if self.source.is_none() && !matches!(self.action, Action::Execute { .. }) {
+            return Err(ManifestError::ActionEmpty {
+                act,
+                field: "source folder",
+                hint: "only an EXECUTE package can be built without files; add [source] folder = \".\"",
+            });
+        }
+        let n = &self.notification;
+        check_text("notification text", &n.text)?;
+        check_text("end-of-installation text", &self.after_install.text)?;
+        if n.countdown > 9999 {
+            return Err(ManifestError::CountdownRange(n.countdown));
+        }
+        if n.enabled && n.text.trim().is_empty() {
+            warnings.push(Warning {
+                code: "notify_empty",
+                message: "the user is notified but the text is empty: the PC will show an empty dialog".into(),
+            });
+        }
+        if self.after_install.enabled && self.after_install.text.trim().is_empty() {
+            warnings.push(Warning {
+                code: "done_empty",
+                message: "an end-of-installation message is asked for but its text is empty".into(),
+            });
+        }
+        if self.package.os != TargetOs::Windows && (n.enabled || self.after_install.enabled) {
+            warnings.push(Warning {
+                code: "notify_unix",
+                message: "the Linux/macOS agent ignores notifications: the user will see nothing".into(),
+            });
+        }
+        for caveat in [self.digest.algorithm.caveat(), self.digest.encoding.caveat()].into_iter().flatten() {
+            warnings.push(Warning { code: "digest_caveat", message: caveat.to_string() });
+        }
+        Ok(warnings)
+    }
+}
+
+fn check_text(field: &'static str, value: &str) -> Result<(), ManifestError> {
+    match value.chars().find(|&c| c != '\n' && c != '\r' && c != '\t' && crate::xml::first_forbidden_char(&c.to_string()).is_some()) {
+        Some(c) => Err(ManifestError::ControlChar { field, code: c as u32 }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Manifest {
+        Manifest::for_folder(Path::new("."), TargetOs::Windows)
+    }
+
+    #[test]
+    fn seed_defaults() {
+        let m = sample();
+        assert_eq!(m.package.priority, 5);
+        assert_eq!(m.fragments.size, ByteSize::mib(5));
+        assert_eq!(m.notification.countdown, 0);
+        assert!(!m.notification.can_abort);
+        assert!(m.notification.can_delay);
+        assert_eq!(m.action, Action::Launch { file: "install.bat".into() });
+        assert_eq!(m.digest.algorithm, DigestAlgo::Md5);
+    }
+
+    #[test]
+    fn toml_round_trip_keeps_everything() {
+        let mut m = sample();
+        m.package.name = "Mon Appli".into();
+        m.package.version = "2.1".into();
+        m.action = Action::Execute { command: r#"msiexec /i "Mon Appli.msi" /qn"#.into() };
+        m.notification = Notification { enabled: true, text: "Bonjour \"toi\"\n<b>ok</b>".into(), countdown: 60, can_abort: true, can_delay: false };
+        m.source.as_mut().unwrap().exclude = vec!["*.log".into()];
+        let text = m.to_toml();
+        assert_eq!(Manifest::from_toml(&text).unwrap(), m, "{text}");
+        assert!(text.contains("kind = \"execute\""), "{text}");
+    }
+
+    #[test]
+    fn minimal_manifest_gets_defaults() {
+        let m = Manifest::from_toml("[package]\nname = \"X\"\n[source]\nfolder = \".\"\n[action]\nkind = \"launch\"\nfile = \"install.bat\"\n").unwrap();
+        assert_eq!(m.package.priority, 5);
+        assert_eq!(m.package.protocol, Protocol::Http);
+        assert!(m.notification.can_delay);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_their_place() {
+        let e = Manifest::from_toml("[package]\nname = \"X\"\npriorty = 3\n[action]\nkind=\"launch\"\nfile=\"a\"\n").unwrap_err();
+        assert!(e.contains("priorty"), "{e}");
+        assert!(e.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn refuses_bad_values_with_a_fix() {
+        let mut m = sample();
+        m.package.name = "X".into();
+        m.package.priority = 0;
+        assert!(matches!(m.validate(), Err(ManifestError::PriorityZero)));
+        m.package.priority = 5;
+        m.fragments.size = ByteSize(0);
+        assert!(matches!(m.validate(), Err(ManifestError::FragmentSizeZero)));
+        m.fragments.size = ByteSize::mib(5);
+        m.package.name = "  ".into();
+        assert!(m.validate().unwrap_err().to_string().contains("--name"));
+        m.package.name = "X".into();
+        m.action = Action::Execute { command: "x".repeat(256) };
+        assert!(matches!(m.validate(), Err(ManifestError::CommandTooLong { len: 256, .. })));
+        m.action = Action::Execute { command: "a\nb".into() };
+        assert!(matches!(m.validate(), Err(ManifestError::LineBreak { .. })));
+        m.action = Action::Launch { file: "install.bat".into() };
+        assert!(m.validate().unwrap().is_empty());
+    }
+
+    #[test]
+    fn first_word_handles_quotes() {
+        assert_eq!(first_word("install.bat /S"), "install.bat");
+        assert_eq!(first_word("\"my setup.exe\" /S"), "my setup.exe");
+    }
+}
