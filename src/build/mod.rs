@@ -161,6 +161,17 @@ pub fn check_action(m: &Manifest, listing: Option<&Listing>) -> Result<Vec<Warni
     Ok(warnings)
 }
 
+/// Unix agents run the entry script as `./install.sh`: it and every `.sh` file get mode 0755 in the archive,
+/// whatever the source file system (often NTFS or a Windows share) says.
+fn mark_scripts_executable(m: &Manifest, l: &mut Listing) {
+    let launch = m.action.launch_file();
+    for e in l.entries.iter_mut().filter(|e| !e.is_dir) {
+        if e.name.ends_with(".sh") || (launch.as_deref() == Some(e.name.as_str()) && m.package.os != TargetOs::Windows) {
+            e.executable = true;
+        }
+    }
+}
+
 /// Builds the package. Progress goes to `progress`; `cancel` stops it within a second, leaving nothing behind.
 pub fn build(
     project: &Project,
@@ -180,8 +191,11 @@ pub fn build(
         return Err(BuildError::Exists(final_dir));
     }
     progress.report(Progress { stage: Stage::Scanning, done: 0, total: 0, current: None });
-    let listing = project.list(cancel)?;
+    let mut listing = project.list(cancel)?;
     warnings.extend(check_action(m, listing.as_ref())?);
+    if let Some(l) = listing.as_mut() {
+        mark_scripts_executable(m, l);
+    }
 
     let out_err = |path: &Path, e: io::Error| BuildError::Output { path: path.to_path_buf(), source: e };
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| out_err(&opts.out_dir, e))?;

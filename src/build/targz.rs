@@ -28,6 +28,17 @@ impl Write for HashingWriter {
     }
 }
 
+#[derive(Debug)]
+struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
 /// Reads exactly `remaining` bytes or fails: a file that shrank since it was listed must not corrupt the tar.
 struct ExactReader<'a> {
     inner: File,
@@ -39,7 +50,8 @@ struct ExactReader<'a> {
 impl Read for ExactReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.cancel.is_cancelled() {
-            return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            // Not ErrorKind::Interrupted: io::copy retries those forever.
+            return Err(io::Error::other(Cancelled));
         }
         if self.remaining == 0 {
             return Ok(0);
@@ -100,7 +112,7 @@ pub fn write_targz(
         };
         let reader = ExactReader { inner: f, remaining: e.size, cancel, on_read: &mut report };
         tar.append_data(&mut h, &e.name, reader).map_err(|err| match err.kind() {
-            io::ErrorKind::Interrupted => BuildError::Cancelled,
+            _ if err.get_ref().is_some_and(|e| e.is::<Cancelled>()) => BuildError::Cancelled,
             io::ErrorKind::UnexpectedEof => BuildError::FileChanged(e.path.clone()),
             _ => BuildError::SourceRead { path: e.path.clone(), source: err },
         })?;
