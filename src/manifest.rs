@@ -112,6 +112,7 @@ pub fn first_word(command: &str) -> String {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetOs {
@@ -158,6 +159,7 @@ impl std::str::FromStr for TargetOs {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ArchiveFormat {
@@ -207,6 +209,8 @@ pub struct DigestSettings {
 /// Why a manifest cannot be built. Every message says what is wrong and how to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
+    #[error("{0} does not exist: give the application folder or a package.toml manifest")]
+    SourceMissing(PathBuf),
     #[error("cannot read the manifest {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("the manifest {path} is not valid: {message}")]
@@ -234,10 +238,40 @@ pub enum ManifestError {
 }
 
 /// A problem that does not stop the build but that the admin should read.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Warning {
     pub code: &'static str,
     pub message: String,
+}
+
+/// A manifest and where it lives: what `build SOURCE` and the app's folder drop resolve to.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub manifest: Manifest,
+    /// The folder `source.folder` is relative to.
+    pub base_dir: PathBuf,
+    /// The manifest file, if there is one (a bare folder has none).
+    pub file: Option<PathBuf>,
+}
+
+impl Located {
+    /// `source` is a manifest file, a folder holding `package.toml`, or a bare folder (seed defaults for `os`).
+    pub fn resolve(source: &Path, os: TargetOs) -> Result<Located, ManifestError> {
+        if source.is_file() {
+            let manifest = Manifest::load(source)?;
+            let base_dir = source.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+            return Ok(Located { manifest, base_dir, file: Some(source.to_path_buf()) });
+        }
+        let candidate = source.join(MANIFEST_FILE);
+        if candidate.is_file() {
+            return Ok(Located { manifest: Manifest::load(&candidate)?, base_dir: source.to_path_buf(), file: Some(candidate) });
+        }
+        if !source.exists() {
+            return Err(ManifestError::SourceMissing(source.to_path_buf()));
+        }
+        Ok(Located { manifest: Manifest::for_folder(source, os), base_dir: source.to_path_buf(), file: None })
+    }
 }
 
 impl Manifest {

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// What a long job is doing right now.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -16,10 +17,13 @@ pub enum Stage {
 }
 
 /// One progress report: `done` of `total` units (bytes unless told otherwise) in `stage`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Progress {
     pub stage: Stage,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub done: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub total: u64,
     /// The file being worked on, when there is one.
     pub current: Option<String>,

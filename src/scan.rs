@@ -8,23 +8,28 @@ use globset::{GlobSet, GlobSetBuilder};
 use crate::progress::CancelToken;
 
 /// One file or folder of the package, named as it will be in the archive (`/` separators, no leading `/`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
     pub name: String,
     #[serde(skip)]
     pub path: PathBuf,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub size: u64,
     pub is_dir: bool,
     /// The owner-execute bit on the source file (kept as 0755 in the archive, for Linux/macOS scripts).
     pub executable: bool,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Listing {
     pub root: PathBuf,
     /// Folders and files sorted by archive name: the archive's entry order.
     pub entries: Vec<Entry>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub file_count: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub total_bytes: u64,
 }
 

@@ -12,6 +12,7 @@ use crate::info::{self, ParsedInfo};
 use crate::manifest::{first_word, TargetOs, WINDOWS_COMMAND_MAX};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -22,6 +23,7 @@ pub enum Severity {
 }
 
 /// One finding, with the agent's likely result and how to fix it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Problem {
     pub severity: Severity,
@@ -30,15 +32,19 @@ pub struct Problem {
     pub fix: String,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VerifyReport {
     pub ok: bool,
     pub dir: PathBuf,
     pub id: Option<String>,
     pub problems: Vec<Problem>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub fragments: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub archive_size: u64,
     pub archive_format: Option<&'static str>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub entries: usize,
     pub computed_digest: Option<String>,
 }

@@ -1,1 +1,201 @@
+//! The desktop app: one-line Tauri commands over the `ocs_studio` core. No packaging logic lives here.
+//! Long jobs run on the blocking pool and stream progress through a `Channel`; errors reach the UI as
+//! `{ code, message }` with the core's actionable text.
 
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use ocs_studio::manifest::Located;
+use ocs_studio::verify::VerifyOptions;
+use ocs_studio::{BuildOptions, BuildReport, CancelToken, Progress, Project, TargetOs, VerifyReport};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::State;
+
+/// An error as the UI shows it: a stable code to react on, and the core's message (what, where, how to fix).
+#[derive(Debug, Serialize, specta::Type)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    fn new(code: &str, message: impl ToString) -> Self {
+        AppError { code: code.to_string(), message: message.to_string() }
+    }
+}
+
+#[derive(Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    /// Where packages go unless the admin picks another folder.
+    pub default_out_dir: String,
+}
+
+/// What the Start screen learns from a dropped folder.
+#[derive(Serialize, specta::Type)]
+pub struct FolderSummary {
+    pub folder: String,
+    pub manifest_file: Option<String>,
+    pub name: String,
+    pub version: String,
+    pub priority: u8,
+    pub os: TargetOs,
+    /// ACT and its value (the file to launch, the command or the target path).
+    pub action: String,
+    pub action_value: String,
+    pub listing: ocs_studio::scan::Listing,
+}
+
+/// The fields the Build screen lets the admin change before building.
+#[derive(Deserialize, specta::Type)]
+pub struct BuildRequest {
+    pub folder: String,
+    pub out_dir: String,
+    pub name: String,
+    pub version: String,
+    pub priority: u8,
+}
+
+#[derive(Default)]
+pub struct Jobs {
+    current: Mutex<Option<CancelToken>>,
+}
+
+#[tauri::command]
+#[specta::specta]
+fn app_info() -> AppInfo {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    AppInfo {
+        version: ocs_studio::VERSION.to_string(),
+        default_out_dir: home.join("ocs-packages").to_string_lossy().into_owned(),
+    }
+}
+
+/// Opens the system folder chooser (async: a sync command would block the GTK main thread).
+#[tauri::command]
+#[specta::specta]
+async fn pick_folder() -> Option<String> {
+    rfd::AsyncFileDialog::new().pick_folder().await.map(|h| h.path().to_string_lossy().into_owned())
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn analyze_folder(path: String) -> Result<FolderSummary, AppError> {
+    tauri::async_runtime::spawn_blocking(move || analyze(&path)).await.map_err(|e| AppError::new("internal", e))?
+}
+
+fn analyze(path: &str) -> Result<FolderSummary, AppError> {
+    let located = Located::resolve(std::path::Path::new(path), TargetOs::Windows).map_err(|e| AppError::new("manifest", e))?;
+    let m = &located.manifest;
+    let project = Project { manifest: m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
+    let listing = project
+        .list(&CancelToken::new())
+        .map_err(|e| AppError::new("source", e))?
+        .ok_or_else(|| AppError::new("source", "this manifest packages no folder (command-only package)"))?;
+    let (_, value) = m.action.attribute();
+    Ok(FolderSummary {
+        folder: path.to_string(),
+        manifest_file: located.file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        name: m.package.name.clone(),
+        version: m.package.version.clone(),
+        priority: m.package.priority,
+        os: m.package.os,
+        action: m.action.act().to_string(),
+        action_value: value.to_string(),
+        listing,
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn build_package(request: BuildRequest, on_progress: Channel<Progress>, jobs: State<'_, Jobs>) -> Result<BuildReport, AppError> {
+    let cancel = CancelToken::new();
+    *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let located = Located::resolve(std::path::Path::new(&request.folder), TargetOs::Windows).map_err(|e| AppError::new("manifest", e))?;
+        let mut m = located.manifest;
+        m.package.name = request.name;
+        m.package.version = request.version;
+        m.package.priority = request.priority;
+        let project = Project { manifest: &m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
+        let opts = BuildOptions { out_dir: PathBuf::from(request.out_dir), ..Default::default() };
+        let sink = move |p: Progress| {
+            let _ = on_progress.send(p);
+        };
+        ocs_studio::build(&project, &opts, &sink, &cancel).map_err(|e| AppError::new(e.code(), e))
+    })
+    .await
+    .map_err(|e| AppError::new("internal", e))?;
+    *jobs.current.lock().expect("jobs lock") = None;
+    result
+}
+
+#[tauri::command]
+#[specta::specta]
+fn cancel_build(jobs: State<'_, Jobs>) -> bool {
+    match jobs.current.lock().expect("jobs lock").as_ref() {
+        Some(t) => {
+            t.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn verify_package(dir: String) -> Result<VerifyReport, AppError> {
+    tauri::async_runtime::spawn_blocking(move || {
+        ocs_studio::verify(std::path::Path::new(&dir), &VerifyOptions::default(), &(), &CancelToken::new())
+            .map_err(|e| AppError::new("verify", e))
+    })
+    .await
+    .map_err(|e| AppError::new("internal", e))?
+}
+
+/// Every command of the app, in one builder: the invoke handler and the TypeScript bindings come from it.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_info,
+        pick_folder,
+        analyze_folder,
+        build_package,
+        cancel_build,
+        verify_package
+    ])
+}
+
+pub fn run() {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(Jobs::default())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running OCS Package Studio");
+}
+
+#[cfg(test)]
+mod tests {
+    /// Regenerates ui/src/bindings.ts; CI fails if the committed file differs (git diff --exit-code).
+    #[test]
+    fn export_bindings() {
+        super::specta_builder()
+            .export(specta_typescript::Typescript::default(), "../ui/src/bindings.ts")
+            .expect("bindings export");
+        let text = std::fs::read_to_string("../ui/src/bindings.ts").unwrap();
+        assert!(text.contains("buildPackage"), "commands are exported");
+        assert!(text.contains("BuildReport"), "types are exported");
+    }
+
+    #[test]
+    fn analyze_reports_actionable_errors() {
+        let e = super::analyze("/definitely/not/here").err().unwrap();
+        assert_eq!(e.code, "manifest");
+        assert!(e.message.contains("does not exist"), "{}", e.message);
+    }
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ocs_studio::digest::{DigestAlgo, DigestEncoding};
-use ocs_studio::manifest::{Manifest, Protocol, MANIFEST_FILE};
+use ocs_studio::manifest::{Located, Manifest, Protocol, MANIFEST_FILE};
 use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
@@ -227,23 +227,11 @@ fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
 
 /// Reads the manifest for SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
 fn load_project(source: &Path, os: Option<TargetOs>) -> Result<(Manifest, PathBuf, Option<PathBuf>), Failure> {
-    if source.is_file() {
-        let m = Manifest::load(source).map_err(|e| Failure::from(("manifest", e)))?;
-        let base = source.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        return Ok((m, base, Some(source.to_path_buf())));
-    }
-    let candidate = source.join(MANIFEST_FILE);
-    if candidate.is_file() {
-        let m = Manifest::load(&candidate).map_err(|e| Failure::from(("manifest", e)))?;
-        return Ok((m, source.to_path_buf(), Some(candidate)));
-    }
-    if !source.exists() {
-        return Err(Failure {
-            code: "source",
-            message: format!("{} does not exist: give the application folder or a package.toml manifest", source.display()),
-        });
-    }
-    Ok((Manifest::for_folder(source, os.unwrap_or_default()), source.to_path_buf(), None))
+    let l = Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
+        let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_)) { "source" } else { "manifest" };
+        Failure::from((code, e))
+    })?;
+    Ok((l.manifest, l.base_dir, l.file))
 }
 
 fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {

@@ -79,8 +79,10 @@ pub struct BuildOptions {
 }
 
 /// What a build produced.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BuildReport {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub id: u64,
     pub name: String,
     pub os: TargetOs,
@@ -89,16 +91,23 @@ pub struct BuildReport {
     pub digest_algo: String,
     pub digest_encode: String,
     /// Number of fragment files.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub fragments: usize,
     /// The chosen (largest) fragment size in bytes.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub fragment_size: u64,
+    #[cfg_attr(feature = "specta", specta(type = Vec<f64>))]
     pub fragment_sizes: Vec<u64>,
     pub archive_format: Option<ArchiveFormat>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub archive_size: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub file_count: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub unpacked_bytes: u64,
     pub dir: PathBuf,
     pub info: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub duration_ms: u64,
     pub warnings: Vec<Warning>,
 }

@@ -1,0 +1,135 @@
+// End-to-end tests of the real window: tauri-driver + WebKitWebDriver under Xvfb, driven by selenium.
+// Run with: xvfb-run -a -s "-screen 0 1280x800x24" npm run e2e  (after npm run app:build:debug)
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, By, until } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const app = process.env.STUDIO_APP ?? path.join(root, "target/debug/ocs-studio-app");
+const shots = process.env.STUDIO_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), "studio-shots-"));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "studio-e2e-"));
+let driverProc;
+let driver;
+
+async function waitForDriver() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch("http://127.0.0.1:4444/status");
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("tauri-driver did not start on 127.0.0.1:4444");
+}
+
+async function shot(name) {
+  // WebKit may hand back the previous frame right after a DOM change: let it paint first.
+  await driver.sleep(400);
+  fs.writeFileSync(path.join(shots, name), await driver.takeScreenshot(), "base64");
+}
+
+// WebDriver cannot drag OS files: emit the event Tauri sends for a native drop.
+async function dropFolder(folder) {
+  await driver.executeAsyncScript((paths, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke("plugin:event|emit_to", {
+        target: { kind: "Webview", label: "main" },
+        event: "tauri://drag-drop",
+        payload: { paths, position: { x: 300, y: 200 } },
+      })
+      .then(() => done(), (e) => done(String(e)));
+  }, [folder]);
+}
+
+function appFolder(name, files) {
+  const dir = path.join(work, name);
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+describe("OCS Package Studio window", () => {
+  before(async () => {
+    assert.ok(fs.existsSync(app), `build the app first (npm run app:build:debug): ${app}`);
+    driverProc = spawn("tauri-driver", [], { stdio: "ignore" });
+    await waitForDriver();
+    driver = await new Builder()
+      .withCapabilities({ browserName: "wry", "tauri:options": { application: app } })
+      .usingServer("http://127.0.0.1:4444/")
+      .build();
+  });
+
+  after(async () => {
+    await driver?.quit().catch(() => {});
+    driverProc?.kill();
+  });
+
+  it("opens on the drop zone and switches between French and English", async () => {
+    const zone = await driver.wait(until.elementLocated(By.id("drop-zone")), 15000);
+    const before = await zone.getText();
+    await driver.findElement(By.id("lang")).click();
+    const afterText = await driver.findElement(By.id("drop-zone")).getText();
+    assert.notEqual(before, afterText);
+    const texts = [before, afterText].join("\n");
+    assert.match(texts, /Déposez le dossier de l'application ici/);
+    assert.match(texts, /Drop the application folder here/);
+    // Leave the window in French, the admins' language, for the rest of the run.
+    if (!afterText.includes("Déposez")) await driver.findElement(By.id("lang")).click();
+    await shot("start.png");
+  });
+
+  it("builds a dropped folder with progress, then shows the verification", async () => {
+    const folder = appFolder("Mon Appli", {
+      "install.bat": "@echo off\r\nmsiexec /i \"Mon Appli.msi\" /passive /norestart\r\n",
+      "Mon Appli.msi": Buffer.alloc(3 * 1024 * 1024, 7),
+      "config/réglages.ini": "[main]\nserveur=ocs\n",
+    });
+    await dropFolder(folder);
+    const count = await driver.wait(until.elementLocated(By.id("file-count")), 15000);
+    assert.match(await count.getText(), /^3 /);
+    const out = path.join(work, "out");
+    const outInput = await driver.findElement(By.id("out-dir"));
+    await outInput.clear();
+    await outInput.sendKeys(out);
+    const version = await driver.findElement(By.id("version"));
+    await version.sendKeys("2.1");
+    await shot("analysis.png");
+    await driver.findElement(By.id("build")).click();
+    await driver.wait(until.elementLocated(By.id("verify-ok")), 30000);
+    const id = await driver.findElement(By.id("package-id")).getText();
+    assert.match(id, /^\d+$/);
+    const dir = path.join(out, id);
+    assert.ok(fs.existsSync(path.join(dir, "info")), "info written");
+    assert.ok(fs.existsSync(path.join(dir, `${id}-1`)), "fragment written");
+    const info = fs.readFileSync(path.join(dir, "info"), "utf8");
+    assert.match(info, /ACT="LAUNCH"/);
+    assert.match(await driver.findElement(By.id("result")).getText(), /Mon Appli 2\.1/);
+    await shot("built.png");
+  });
+
+  it("explains a folder without install.bat and writes nothing", async () => {
+    await driver.findElement(By.id("another")).click();
+    const folder = appFolder("Sans script", { "setup.exe": "MZ" });
+    await dropFolder(folder);
+    await driver.wait(until.elementLocated(By.id("build")), 15000);
+    const out = path.join(work, "out-bad");
+    const outInput = await driver.findElement(By.id("out-dir"));
+    await outInput.clear();
+    await outInput.sendKeys(out);
+    await driver.findElement(By.id("build")).click();
+    const err = await driver.wait(until.elementLocated(By.id("error")), 15000);
+    const text = await err.getText();
+    assert.match(text, /install\.bat/);
+    assert.match(text, /setup\.exe/);
+    assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], []);
+    await shot("error.png");
+  });
+});
