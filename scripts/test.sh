@@ -23,7 +23,7 @@ bash scripts/ocs-server/setup.sh > "${TMPDIR:-/tmp}/ocs-server-setup.log" 2>&1 |
 tail -n 8 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 
 step "tests judged by the real OCS console"
-cargo test --locked --test real_console -- --ignored
+cargo test --workspace --locked --test real_console -- --ignored
 
 step "UI: type check, build, app with the UI embedded"
 (cd ui && npm run --silent app:build:debug)

@@ -1,6 +1,7 @@
 //! How an archive is cut into fragments `<ID>-1 … <ID>-N`.
-//! N = ceil(size / chosen size) as in the console; the bytes are spread evenly so no fragment
-//! is larger than the chosen size (the console gives the remainder to the last one, which can exceed it).
+//! N = ceil(size / chosen size) as in the console. Every fragment but the last two has the chosen size and the
+//! last two share the rest evenly: none is larger than the chosen size (the console's last one can be), none is
+//! smaller than half of it, and the archive can be written straight into its fragments as it is produced.
 
 use crate::units::ByteSize;
 
@@ -17,8 +18,8 @@ pub enum FragmentError {
     TooMany { size: ByteSize, fragment: ByteSize, count: u64 },
 }
 
-/// Sizes of the fragments of an archive of `total` bytes cut at `max` bytes at most.
-/// The first `total % n` fragments are one byte larger than the others.
+/// Sizes of the fragments of an archive of `total` bytes cut at `max` bytes at most:
+/// n−2 fragments of `max`, then the remaining R (max < R ≤ 2·max) as ceil(R/2) and floor(R/2).
 pub fn plan(total: u64, max: u64) -> Result<Vec<u64>, FragmentError> {
     if max == 0 {
         return Err(FragmentError::ZeroSize);
@@ -30,8 +31,14 @@ pub fn plan(total: u64, max: u64) -> Result<Vec<u64>, FragmentError> {
     if n > MAX_FRAGMENTS {
         return Err(FragmentError::TooMany { size: ByteSize(total), fragment: ByteSize(max), count: n });
     }
-    let (q, r) = (total / n, total % n);
-    Ok((0..n).map(|i| if i < r { q + 1 } else { q }).collect())
+    if n == 1 {
+        return Ok(vec![total]);
+    }
+    let rest = total - (n - 2) * max;
+    let mut sizes = vec![max; (n - 2) as usize];
+    sizes.push(rest.div_ceil(2));
+    sizes.push(rest / 2);
+    Ok(sizes)
 }
 
 /// What the console 2.8–2.12 would write for the same archive: n−1 fragments of floor(S/n), the rest in the last.
@@ -58,8 +65,11 @@ mod tests {
                 assert_eq!(p.iter().sum::<u64>(), total, "{total}/{max}");
                 assert!(p.iter().all(|&s| s <= max && s > 0), "{total}/{max}: {p:?}");
                 assert_eq!(p.len() as u64, total.div_ceil(max));
-                let (mn, mx) = (p.iter().min().unwrap(), p.iter().max().unwrap());
-                assert!(mx - mn <= 1, "nearly equal: {p:?}");
+                if p.len() >= 2 {
+                    let (a, b) = (p[p.len() - 2], p[p.len() - 1]);
+                    assert!(a - b <= 1 && 2 * a > max, "the last two share the rest: {p:?}");
+                    assert!(p[..p.len() - 2].iter().all(|&s| s == max), "{p:?}");
+                }
             }
         }
     }
@@ -74,6 +84,7 @@ mod tests {
         // 29 bytes at 10 per fragment: the console writes 9, 9, 11.
         assert_eq!(console_plan(29, 10), vec![9, 9, 11]);
         assert_eq!(plan(29, 10).unwrap(), vec![10, 10, 9]);
+        assert_eq!(plan(21, 10).unwrap(), vec![10, 6, 5]);
     }
 
     #[test]

@@ -4,17 +4,18 @@
 
 mod compress;
 mod pipeline;
+mod sink;
 mod targz;
 mod zipfmt;
 
 pub use compress::is_precompressed;
 
-use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::digest::DigestEncoding;
+use sink::{CountingSink, FragmentReader, FragmentSink};
 use crate::fragment::{self, FragmentError};
 use crate::info::Info;
 use crate::manifest::{Action, ArchiveFormat, Manifest, ManifestError, TargetOs, Warning};
@@ -170,6 +171,17 @@ pub fn check_action(m: &Manifest, listing: Option<&Listing>) -> Result<Vec<Warni
     Ok(warnings)
 }
 
+/// The size the archive of `listing` will have, computed by compressing it without writing anything
+/// (the footprint preview and the fragment planner use it before any build).
+pub fn measure(listing: &Listing, os: TargetOs, threads: Option<usize>, progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<u64, BuildError> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let (size, _, _) = match os.archive_format() {
+        ArchiveFormat::Zip => pipeline::write_zip(&listing.entries, CountingSink::default(), None, threads, progress, cancel)?,
+        ArchiveFormat::TarGz => targz::write_targz(&listing.entries, CountingSink::default(), None, progress, cancel)?,
+    };
+    Ok(size)
+}
+
 /// Unix agents run the entry script as `./install.sh`: it and every `.sh` file get mode 0755 in the archive,
 /// whatever the source file system (often NTFS or a Windows share) says.
 fn mark_scripts_executable(m: &Manifest, l: &mut Listing) {
@@ -217,15 +229,26 @@ pub fn build(
     let (digest, sizes, archive_size, format) = match &listing {
         None => (String::new(), Vec::new(), 0, None),
         Some(l) => {
-            let archive = staging.path().join("archive.tmp");
+            // Refuse absurd fragment counts before writing thousands of files (the archive is at most about
+            // the size of its source, since incompressible data is stored).
+            let bound = l.total_bytes + 4096 + 200 * l.entries.len() as u64;
+            if bound.div_ceil(m.fragments.size.0) > fragment::MAX_FRAGMENTS {
+                return Err(FragmentError::TooMany { size: ByteSize(bound), fragment: m.fragments.size, count: bound.div_ceil(m.fragments.size.0) }.into());
+            }
             let format = m.package.os.archive_format();
-            let (size, raw) = match format {
-                ArchiveFormat::Zip => pipeline::write_zip(&l.entries, &archive, m.digest.algorithm, threads, progress, cancel)?,
-                ArchiveFormat::TarGz => targz::write_targz(&l.entries, &archive, m.digest.algorithm, progress, cancel)?,
+            let (dir, frag, algo) = (staging.path(), m.fragments.size.0, m.digest.algorithm);
+            let out_err = |e| out_err(dir, e);
+            let sink = FragmentSink::new(dir, id, frag);
+            let (size, raw, sink) = match format {
+                ArchiveFormat::Zip => {
+                    let reader = FragmentReader::new(dir, id, frag);
+                    pipeline::write_zip(&l.entries, sink, Some((reader, algo)), threads, progress, cancel)?
+                }
+                ArchiveFormat::TarGz => targz::write_targz(&l.entries, sink, Some(algo), progress, cancel)?,
             };
-            let sizes = fragment::plan(size, m.fragments.size.0)?;
-            split(&archive, staging.path(), id, &sizes, progress, cancel)?;
-            std::fs::remove_file(&archive).map_err(|e| out_err(&archive, e))?;
+            // With the hasher done reading, the last two fragments may be evened out.
+            let sizes = sink.finish().map_err(out_err)?;
+            let raw = raw.expect("a digest was asked for");
             (m.digest.encoding.encode(&raw), sizes, size, Some(format))
         }
     };
@@ -260,28 +283,6 @@ pub fn build(
         duration_ms: started.elapsed().as_millis() as u64,
         warnings,
     })
-}
-
-/// Cuts the archive into `<ID>-1..N` in `dir` (kernel-side copies where the OS offers them).
-fn split(archive: &Path, dir: &Path, id: u64, sizes: &[u64], progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<(), BuildError> {
-    let out_err = |path: &Path, e: io::Error| BuildError::Output { path: path.to_path_buf(), source: e };
-    let mut src = File::open(archive).map_err(|e| out_err(archive, e))?;
-    let total: u64 = sizes.iter().sum();
-    let mut done = 0;
-    for (i, &len) in sizes.iter().enumerate() {
-        if cancel.is_cancelled() {
-            return Err(BuildError::Cancelled);
-        }
-        let path = dir.join(format!("{id}-{}", i + 1));
-        let mut dst = File::create(&path).map_err(|e| out_err(&path, e))?;
-        let copied = io::copy(&mut io::Read::take(&mut src, len), &mut dst).map_err(|e| out_err(&path, e))?;
-        if copied != len {
-            return Err(out_err(&path, io::Error::new(io::ErrorKind::UnexpectedEof, "archive shorter than planned")));
-        }
-        done += len;
-        progress.report(Progress { stage: Stage::Fragmenting, done, total, current: Some(format!("{id}-{}", i + 1)) });
-    }
-    Ok(())
 }
 
 /// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.

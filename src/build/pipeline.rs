@@ -4,13 +4,14 @@
 //! back from the page cache up to the last completed entry, so hashing overlaps compression and writing.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use super::compress::{deflate_whole, encode_chunk, is_precompressed};
+use super::sink::{ArchiveWrite, FragmentReader};
 use super::zipfmt::ZipOut;
 use super::BuildError;
 use crate::digest::{DigestAlgo, Hasher};
@@ -87,17 +88,17 @@ fn run_job(job: &Job, e: &Entry) -> Result<ChunkOut, BuildError> {
     Ok(ChunkOut { raw_len, crc, data, method })
 }
 
-/// Writes the zip of `entries` to `archive` (a new file) and returns (size, raw digest).
-pub fn write_zip(
+/// Writes the zip of `entries` into `sink`. With `hash`, a hasher thread reads the archive back behind the
+/// writer (from the fragments, in the page cache) and its digest is returned. Returns (size, digest, sink).
+pub fn write_zip<S: ArchiveWrite + Send>(
     entries: &[Entry],
-    archive: &Path,
-    algo: DigestAlgo,
+    sink: S,
+    hash: Option<(FragmentReader, DigestAlgo)>,
     threads: usize,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
-) -> Result<(u64, Vec<u8>), BuildError> {
-    let out_err = |e: std::io::Error| BuildError::Output { path: archive.to_path_buf(), source: e };
-    let file = File::create(archive).map_err(out_err)?;
+) -> Result<(u64, Option<Vec<u8>>, S), BuildError> {
+    let out_err = |e: std::io::Error| BuildError::Output { path: "the package folder".into(), source: e };
     let threads = threads.max(1);
     let window = 2 * threads + 2;
     let total: u64 = entries.iter().map(|e| e.size).sum();
@@ -111,16 +112,13 @@ pub fn write_zip(
     let (seal_tx, seal_rx) = unbounded::<u64>();
 
     std::thread::scope(|s| {
-        let hasher = {
-            let path = archive.to_path_buf();
-            s.spawn(move || hash_sealed(&path, algo, seal_rx))
-        };
+        let hasher = hash.map(|(reader, algo)| s.spawn(move || hash_sealed(reader, algo, seal_rx)));
         // Dispatcher: turns files into chunk jobs, one token per job in flight.
         {
             let done_tx = done_tx.clone();
             let cancel = cancel.clone();
             s.spawn(move || {
-                let mut seq = 0u64;
+        let mut seq = 0u64;
                 for (idx, e) in entries.iter().enumerate().filter(|(_, e)| !e.is_dir) {
                     let n = chunks_of(e.size);
                     let mode = if n == 1 {
@@ -169,7 +167,7 @@ pub fn write_zip(
         drop(done_tx);
         drop(job_rx);
 
-        let written = write_in_order(entries, BufWriter::with_capacity(1 << 20, file), total, &done_rx, &token_tx, &seal_tx, progress, cancel);
+        let written = write_in_order(entries, sink, total, &done_rx, &token_tx, &seal_tx, progress, cancel);
         if written.is_err() {
             // Stop the dispatcher and workers; the error itself is returned below.
             cancel.cancel();
@@ -177,10 +175,10 @@ pub fn write_zip(
         drop(token_tx);
         drop(done_rx);
         drop(seal_tx);
-        let digest = hasher.join().expect("hasher thread panicked");
-        let size = written?;
-        let digest = digest.map_err(|e| BuildError::Output { path: archive.to_path_buf(), source: e })?;
-        Ok((size, digest))
+        let digest = hasher.map(|h| h.join().expect("hasher thread panicked"));
+        let (size, sink) = written?;
+        let digest = digest.transpose().map_err(out_err)?;
+        Ok((size, digest, sink))
     })
 }
 
@@ -192,16 +190,16 @@ fn sniff(path: &Path) -> std::io::Result<bool> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_in_order(
+fn write_in_order<S: ArchiveWrite>(
     entries: &[Entry],
-    out: BufWriter<File>,
+    out: S,
     total: u64,
     done_rx: &Receiver<Done>,
     token_tx: &Sender<()>,
     seal_tx: &Sender<u64>,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
-) -> Result<u64, BuildError> {
+) -> Result<(u64, S), BuildError> {
     let mut zip = ZipOut::new(out);
     let mut pending: std::collections::BTreeMap<u64, Result<ChunkOut, BuildError>> = Default::default();
     let mut next_seq = 0u64;
@@ -279,15 +277,14 @@ fn write_in_order(
             last_report = Instant::now();
         }
     }
-    let (_, size) = zip.finish().map_err(out_err)?;
+    let (sink, size) = zip.finish().map_err(out_err)?;
     let _ = seal_tx.send(size);
     progress.report(Progress { stage: Stage::Compressing, done: total, total, current: None });
-    Ok(size)
+    Ok((size, sink))
 }
 
-/// Hashes the archive file as far as the writer has sealed it.
-fn hash_sealed(path: &Path, algo: DigestAlgo, seals: Receiver<u64>) -> std::io::Result<Vec<u8>> {
-    let mut f = File::open(path)?;
+/// Hashes the archive as far as the writer has sealed it, reading it back from the fragments (page cache).
+fn hash_sealed(mut f: FragmentReader, algo: DigestAlgo, seals: Receiver<u64>) -> std::io::Result<Vec<u8>> {
     let mut h = Hasher::new(algo);
     let mut hashed = 0u64;
     let mut buf = vec![0u8; 1 << 20];

@@ -2,24 +2,25 @@
 //! sorted entries, mtime 0, owner root, modes 0644/0755.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::io::{self, Read, Write};
 
 use super::BuildError;
 use crate::digest::{DigestAlgo, Hasher};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 use crate::scan::Entry;
 
-struct HashingWriter {
-    out: BufWriter<File>,
-    hasher: Hasher,
+struct HashingWriter<W: Write> {
+    out: W,
+    hasher: Option<Hasher>,
     written: u64,
 }
 
-impl Write for HashingWriter {
+impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.out.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         self.written += n as u64;
         Ok(n)
     }
@@ -67,16 +68,16 @@ impl Read for ExactReader<'_> {
     }
 }
 
-pub fn write_targz(
+/// Writes the tar.gz of `entries` into `out`, hashing it with `algo` if given; returns (size, digest, out).
+pub fn write_targz<W: Write>(
     entries: &[Entry],
-    archive: &Path,
-    algo: DigestAlgo,
+    out: W,
+    algo: Option<DigestAlgo>,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
-) -> Result<(u64, Vec<u8>), BuildError> {
-    let out_err = |e: io::Error| BuildError::Output { path: archive.to_path_buf(), source: e };
-    let file = File::create(archive).map_err(out_err)?;
-    let hw = HashingWriter { out: BufWriter::with_capacity(1 << 20, file), hasher: Hasher::new(algo), written: 0 };
+) -> Result<(u64, Option<Vec<u8>>, W), BuildError> {
+    let out_err = |e: io::Error| BuildError::Output { path: "the package folder".into(), source: e };
+    let hw = HashingWriter { out, hasher: algo.map(Hasher::new), written: 0 };
     let gz = flate2::GzBuilder::new().mtime(0).write(hw, flate2::Compression::new(super::compress::LEVEL));
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
@@ -120,5 +121,5 @@ pub fn write_targz(
     let gz = tar.into_inner().map_err(out_err)?;
     let mut hw = gz.finish().map_err(out_err)?;
     hw.flush().map_err(out_err)?;
-    Ok((hw.written, hw.hasher.finish()))
+    Ok((hw.written, hw.hasher.map(Hasher::finish), hw.out))
 }

@@ -1,7 +1,9 @@
 //! The zip container, written forward with sizes patched into local headers once an entry is complete:
 //! no data descriptors, zip64 only where sizes or offsets need it, fixed timestamps and permissions.
 
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io;
+
+use super::sink::ArchiveWrite;
 
 /// 1980-01-01 00:00:00 in MS-DOS format: the same for every entry so builds are reproducible.
 const DOS_TIME: u16 = 0;
@@ -30,7 +32,7 @@ pub struct OpenEntry {
     record: CentralRecord,
 }
 
-pub struct ZipOut<W: Write + Seek> {
+pub struct ZipOut<W: ArchiveWrite> {
     out: W,
     pos: u64,
     central: Vec<CentralRecord>,
@@ -52,7 +54,7 @@ fn external_attributes(is_dir: bool, executable: bool) -> u32 {
     (mode << 16) | if is_dir { 0x10 } else { 0 }
 }
 
-impl<W: Write + Seek> ZipOut<W> {
+impl<W: ArchiveWrite> ZipOut<W> {
     pub fn new(out: W) -> Self {
         ZipOut { out, pos: 0, central: Vec::new() }
     }
@@ -136,18 +138,16 @@ impl<W: Write + Seek> ZipOut<W> {
     /// Ends an entry whose data was written; patches the local header when its values were not known up front.
     pub fn finish_entry(&mut self, mut e: OpenEntry, crc: u32, csize: u64, patch: bool) -> io::Result<()> {
         if patch {
-            let end = self.pos;
-            self.out.seek(SeekFrom::Start(e.header_at + 14))?;
-            self.out.write_all(&crc.to_le_bytes())?;
+            self.out.patch(e.header_at + 14, &crc.to_le_bytes())?;
             if e.zip64 {
-                self.out.seek(SeekFrom::Start(e.header_at + 30 + e.name_len as u64 + 4))?;
-                self.out.write_all(&e.record.usize.to_le_bytes())?;
-                self.out.write_all(&csize.to_le_bytes())?;
+                let mut sizes = e.record.usize.to_le_bytes().to_vec();
+                sizes.extend_from_slice(&csize.to_le_bytes());
+                self.out.patch(e.header_at + 30 + e.name_len as u64 + 4, &sizes)?;
             } else {
-                self.out.write_all(&(csize as u32).to_le_bytes())?;
-                self.out.write_all(&(e.record.usize as u32).to_le_bytes())?;
+                let mut sizes = (csize as u32).to_le_bytes().to_vec();
+                sizes.extend_from_slice(&(e.record.usize as u32).to_le_bytes());
+                self.out.patch(e.header_at + 18, &sizes)?;
             }
-            self.out.seek(SeekFrom::Start(end))?;
         }
         e.record.crc = crc;
         e.record.csize = csize;
