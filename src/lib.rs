@@ -4,12 +4,16 @@
 
 pub mod build;
 pub mod digest;
+pub mod footprint;
 pub mod fragment;
+pub mod fsx;
 pub mod info;
 pub mod manifest;
 pub mod notify;
+pub mod planner;
 pub mod progress;
 pub mod scan;
+pub mod script;
 pub mod units;
 pub mod verify;
 mod xml;

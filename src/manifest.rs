@@ -21,6 +21,9 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     pub action: Action,
+    /// The template `install.bat` was generated from, so `ocs-studio script --regenerate` can redo it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::script::Script>,
     #[serde(default)]
     pub notification: Notification,
     #[serde(default)]
@@ -293,6 +296,7 @@ impl Manifest {
             },
             source: Some(Source { folder: PathBuf::from("."), exclude: Vec::new() }),
             action: Action::Launch { file: os.default_entry().to_string() },
+            script: None,
             notification: Notification::default(),
             after_install: DoneMessage::default(),
             fragments: Fragments::default(),

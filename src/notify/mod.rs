@@ -2,6 +2,13 @@
 //! The Windows agent shows `NOTIFY_TEXT` through `OcsNotifyUser.exe /MSG="…"` in an HTML view, so the stored value
 //! is HTML in which no literal double quote survives (it would cut the message) — see reference §2.3 and §7.6.
 
+pub mod library;
+pub mod lint;
+pub mod preview;
+
+pub use lint::{autofix, lint, Level, Lint};
+pub use preview::preview_html;
+
 /// The pre-install dialog.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -1,6 +1,11 @@
 //! Walks an application folder: the files that go into the package, in a fixed order, with sizes.
 //! Excludes are glob patterns; a pattern without `/` matches a file or folder name at any depth.
 
+pub mod analysis;
+pub mod installers;
+
+pub use analysis::{analyze, inspect, Analysis};
+
 use std::path::{Path, PathBuf};
 
 use globset::{GlobSet, GlobSetBuilder};

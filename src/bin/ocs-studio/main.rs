@@ -1,6 +1,8 @@
 //! `ocs-studio`: the command line of OCS Package Studio. It parses, calls the core, and prints
 //! (human text by default, one JSON object with --json). It holds no packaging logic of its own.
 
+mod authoring;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +28,18 @@ enum Command {
     Verify(VerifyArgs),
     /// Write a package.toml manifest with the seed procedure's defaults into FOLDER
     Init(InitArgs),
+    /// Analyse a folder: files, installers (MSI properties, EXE technologies), warnings, suggested name and command
+    Inspect(authoring::InspectArgs),
+    /// Write install.bat from a template (MSI install/uninstall, EXE silent, command)
+    Script(authoring::ScriptArgs),
+    /// Lint a notification text and preview the dialogs as the PC will show them
+    NotifyPreview(authoring::NotifyArgs),
+    /// List the ready-made notification texts, or save your own
+    Texts(authoring::TextsArgs),
+    /// Disk space a PC needs for the package, against the agent's 3× rule and the seed's 5× rule
+    Footprint(authoring::FootprintArgs),
+    /// Compare fragment sizes: count and delivery time per PC from the agents' download cycle
+    Plan(authoring::PlanArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,9 +171,9 @@ struct InitArgs {
 }
 
 /// An error as the CLI prints it: stable code + actionable message.
-struct Failure {
-    code: &'static str,
-    message: String,
+pub struct Failure {
+    pub code: &'static str,
+    pub message: String,
 }
 
 impl<E: std::fmt::Display> From<(&'static str, E)> for Failure {
@@ -178,6 +192,12 @@ fn main() -> ExitCode {
         Command::Build(a) => (a.json, cmd_build(a)),
         Command::Verify(a) => (a.json, cmd_verify(a)),
         Command::Init(a) => (a.json, cmd_init(a)),
+        Command::Inspect(a) => (a.json, authoring::inspect(a)),
+        Command::Script(a) => (a.json, authoring::script(a)),
+        Command::NotifyPreview(a) => (a.json, authoring::notify_preview(a)),
+        Command::Texts(a) => (a.json, authoring::texts(a)),
+        Command::Footprint(a) => (a.json, authoring::footprint(a)),
+        Command::Plan(a) => (a.json, authoring::plan(a)),
     };
     match result {
         Ok(code) => code,
@@ -192,14 +212,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn cancel_on_ctrl_c() -> CancelToken {
+pub fn cancel_on_ctrl_c() -> CancelToken {
     let token = CancelToken::new();
     let t = token.clone();
     let _ = ctrlc::set_handler(move || t.cancel());
     token
 }
 
-fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
+pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{prefix:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta} {wide_msg}")
@@ -395,7 +415,7 @@ fn cmd_init(a: InitArgs) -> Result<ExitCode, Failure> {
         a.folder.display(),
         m.to_toml()
     );
-    write_atomic(&path, text.as_bytes()).map_err(|e| Failure { code: "output", message: format!("cannot write {}: {e}", path.display()) })?;
+    ocs_studio::fsx::write_atomic(&path, text.as_bytes()).map_err(|e| Failure { code: "output", message: format!("cannot write {}: {e}", path.display()) })?;
     let entry = os.default_entry();
     let has_entry = a.folder.join(entry).is_file();
     if a.json {
@@ -407,14 +427,4 @@ fn cmd_init(a: InitArgs) -> Result<ExitCode, Failure> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a file through a temporary sibling and a rename, so readers never see half of it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -1,0 +1,171 @@
+//! Disk footprint on the PC, as the Windows agent really needs it: fragments, then the reassembled archive
+//! (fragments deleted), then the unpacked files next to it, then the installation itself. Compared with the
+//! agent's own rule (it refuses below 3 × the package size: ERR_OUT_OF_SPACE) and the seed's 5 × rule of thumb.
+
+use crate::scan::installers::InstallerKind;
+use crate::scan::Analysis;
+use crate::units::ByteSize;
+
+/// The Windows agent refuses to build a package unless this many times its size is free (`CPackage::build`).
+pub const AGENT_FACTOR: u64 = 3;
+/// The ops procedure's rule of thumb: 100 MB of package → at least 500 MB free.
+pub const SEED_FACTOR: u64 = 5;
+/// Installers whose payload is compressed (MSI cabinets, setup.exe) unpack to about this many times their size.
+pub const INSTALLER_EXPANSION: f64 = 2.5;
+/// Above this, the seed advises several smaller packages.
+pub const LARGE_PACKAGE: u64 = 500 * 1024 * 1024;
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Phase {
+    /// "download", "reassemble", "unpack", "install".
+    pub name: &'static str,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LocalDisk {
+    pub mount_point: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub available_bytes: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub total_bytes: u64,
+    /// Whether a PC with this much free space would take the package.
+    pub enough: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Footprint {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub archive_bytes: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub unzipped_bytes: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub install_estimate_bytes: u64,
+    /// Space used on the PC at each phase (fragments, reassembled archive, unpacked files, installation).
+    pub phases: Vec<Phase>,
+    /// The most the PC holds at once during the deployment.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub peak_bytes: u64,
+    /// Below this free space the Windows agent answers ERR_OUT_OF_SPACE (3 × the package).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub agent_required_free_bytes: u64,
+    /// The seed's rule of thumb (5 × the package).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub seed_rule_bytes: u64,
+    /// What to ask of the PCs: the peak or the seed's rule, whichever is larger.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub recommended_free_bytes: u64,
+    pub local_disks: Vec<LocalDisk>,
+    pub verdict: String,
+    pub advice: Vec<String>,
+}
+
+/// Estimates what installing the files takes: installers expand, other files are copied as they are.
+pub fn install_estimate(a: &Analysis) -> u64 {
+    let installer_bytes: u64 = a
+        .installers
+        .iter()
+        .filter(|i| !matches!(i.kind, InstallerKind::Mst | InstallerKind::PlainExe))
+        .map(|i| i.size)
+        .sum();
+    let other = a.total_bytes.saturating_sub(installer_bytes);
+    (installer_bytes as f64 * INSTALLER_EXPANSION) as u64 + other
+}
+
+/// The footprint of a package whose archive is `archive_bytes` and whose files are analysed in `a`.
+pub fn footprint(a: &Analysis, archive_bytes: u64, disks: Vec<LocalDisk>) -> Footprint {
+    let s = archive_bytes;
+    let u = a.total_bytes;
+    let i = install_estimate(a);
+    let phases = vec![
+        Phase { name: "download", bytes: s },
+        // build.zip is written from the fragments, which are deleted once it is verified.
+        Phase { name: "reassemble", bytes: 2 * s },
+        // build.zip stays until the action has run (its digest is checked again just before).
+        Phase { name: "unpack", bytes: s + u },
+        Phase { name: "install", bytes: s + u + i },
+    ];
+    let peak = phases.iter().map(|p| p.bytes).max().unwrap_or(0);
+    let agent = AGENT_FACTOR * s;
+    let seed = SEED_FACTOR * s;
+    let recommended = peak.max(seed).max(agent);
+    let disks: Vec<LocalDisk> = disks.into_iter().map(|d| LocalDisk { enough: d.available_bytes >= recommended, ..d }).collect();
+    let mut advice = Vec::new();
+    if s > LARGE_PACKAGE {
+        advice.push(format!(
+            "The package is {}: split it into several smaller packages (one per application or update) so each PC needs less space and a failure costs less.",
+            ByteSize(s)
+        ));
+    }
+    if peak > agent {
+        advice.push(format!(
+            "The agent only checks for {} (3 × the package) but the deployment peaks at {}: a PC between the two accepts the package and fails during installation.",
+            ByteSize(agent),
+            ByteSize(peak)
+        ));
+    }
+    let verdict = format!(
+        "Each PC needs {} free on the agent's drive (C:): the agent refuses below {}, the deployment peaks at {}.",
+        ByteSize(recommended),
+        ByteSize(agent),
+        ByteSize(peak)
+    );
+    Footprint {
+        archive_bytes: s,
+        unzipped_bytes: u,
+        install_estimate_bytes: i,
+        phases,
+        peak_bytes: peak,
+        agent_required_free_bytes: agent,
+        seed_rule_bytes: seed,
+        recommended_free_bytes: recommended,
+        local_disks: disks,
+        verdict,
+        advice,
+    }
+}
+
+/// This computer's disks (for local trials), from sysinfo.
+pub fn local_disks() -> Vec<LocalDisk> {
+    let disks = sysinfo::Disks::new_with_refreshed_list();
+    let mut out: Vec<LocalDisk> = disks
+        .list()
+        .iter()
+        .map(|d| LocalDisk {
+            mount_point: d.mount_point().to_string_lossy().into_owned(),
+            available_bytes: d.available_space(),
+            total_bytes: d.total_space(),
+            enough: false,
+        })
+        .collect();
+    out.sort_by(|a, b| a.mount_point.cmp(&b.mount_point));
+    out.dedup_by(|a, b| a.mount_point == b.mount_point);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::CancelToken;
+
+    #[test]
+    fn seed_example_100_mb() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("install.bat"), "x").unwrap();
+        let a = crate::scan::inspect(d.path(), &[], &CancelToken::new()).unwrap();
+        let mb = 1024 * 1024;
+        let mut a = a;
+        a.total_bytes = 150 * mb; // the seed: 100 MB zip, about 150 MB unpacked
+        let f = footprint(&a, 100 * mb, vec![LocalDisk { mount_point: "/".into(), available_bytes: 400 * mb, total_bytes: 1000 * mb, enough: false }]);
+        assert_eq!(f.agent_required_free_bytes, 300 * mb);
+        assert_eq!(f.seed_rule_bytes, 500 * mb);
+        assert_eq!(f.peak_bytes, 100 * mb + 150 * mb + 150 * mb);
+        assert_eq!(f.recommended_free_bytes, 500 * mb);
+        assert!(!f.local_disks[0].enough);
+        assert!(f.advice.iter().any(|a| a.contains("peaks at")), "{:?}", f.advice);
+    }
+}

@@ -1,0 +1,133 @@
+//! Ready-to-edit notification texts (French and English), plus the admin's own, saved in the user's config folder.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Template {
+    pub id: String,
+    /// "fr" or "en".
+    pub lang: String,
+    pub title: String,
+    /// "before" (pre-install dialog) or "after" (end-of-installation message).
+    pub when: String,
+    pub text: String,
+    /// Suggested options for this kind of message.
+    pub countdown: u32,
+    pub can_abort: bool,
+    pub can_delay: bool,
+    #[serde(default)]
+    pub builtin: bool,
+}
+
+fn t(id: &str, lang: &str, title: &str, when: &str, text: &str, countdown: u32, can_delay: bool) -> Template {
+    Template { id: id.into(), lang: lang.into(), title: title.into(), when: when.into(), text: text.into(), countdown, can_abort: false, can_delay, builtin: true }
+}
+
+/// The built-in texts: before install, reboot needed, end of install, urgent security update.
+pub fn builtin() -> Vec<Template> {
+    vec![
+        t("before-fr", "fr", "Avant l'installation", "before", "Le service informatique va installer <b>{application}</b> sur votre poste.\nEnregistrez votre travail et fermez l'application si elle est ouverte, puis cliquez sur OK.\nSi le moment ne convient pas, cliquez sur Reporter.", 0, true),
+        t("before-en", "en", "Before installation", "before", "IT is about to install <b>{application}</b> on your computer.\nSave your work and close the application if it is open, then click OK.\nIf now is not a good time, click Delay.", 0, true),
+        t("reboot-fr", "fr", "Redémarrage nécessaire", "after", "L'installation de <b>{application}</b> est terminée.\nVotre poste doit <b>redémarrer</b> pour la finaliser : enregistrez votre travail et redémarrez dès que possible.", 0, true),
+        t("reboot-en", "en", "Restart needed", "after", "<b>{application}</b> has been installed.\nYour computer must <b>restart</b> to finish: save your work and restart as soon as you can.", 0, true),
+        t("done-fr", "fr", "Fin de l'installation", "after", "L'installation de <b>{application}</b> est terminée. Merci de votre patience.", 0, true),
+        t("done-en", "en", "End of installation", "after", "<b>{application}</b> is installed. Thank you for your patience.", 0, true),
+        t("urgent-fr", "fr", "Mise à jour de sécurité urgente", "before", "<b>Mise à jour de sécurité urgente</b>\nLe service informatique installe une correction de sécurité pour <b>{application}</b>.\nEnregistrez votre travail : l'installation démarre automatiquement à la fin du compte à rebours.", 300, false),
+        t("urgent-en", "en", "Urgent security update", "before", "<b>Urgent security update</b>\nIT is installing a security fix for <b>{application}</b>.\nSave your work: installation starts automatically when the countdown ends.", 300, false),
+    ]
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot read or write the text library {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the text library {path} is not valid: {message}; fix or delete it")]
+    Parse { path: PathBuf, message: String },
+    #[error("\"{0}\" is a built-in text: save your version under another id")]
+    Builtin(String),
+}
+
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct File {
+    #[serde(default, rename = "text")]
+    texts: Vec<Template>,
+}
+
+/// `$XDG_CONFIG_HOME/ocs-studio/texts.toml` (or `~/.config/…`).
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("ocs-studio").join("texts.toml")
+}
+
+fn load_user(path: &Path) -> Result<Vec<Template>, LibraryError> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => toml::from_str::<File>(&s)
+            .map(|f| f.texts)
+            .map_err(|e| LibraryError::Parse { path: path.to_path_buf(), message: e.to_string().trim().to_string() }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(LibraryError::Io { path: path.to_path_buf(), source: e }),
+    }
+}
+
+/// Built-in texts followed by the admin's own.
+pub fn all(path: &Path) -> Result<Vec<Template>, LibraryError> {
+    let mut v = builtin();
+    v.extend(load_user(path)?.into_iter().map(|mut t| {
+        t.builtin = false;
+        t
+    }));
+    Ok(v)
+}
+
+/// Adds or replaces one of the admin's texts (atomically rewrites the file).
+pub fn save(path: &Path, mut template: Template) -> Result<(), LibraryError> {
+    if builtin().iter().any(|b| b.id == template.id) {
+        return Err(LibraryError::Builtin(template.id));
+    }
+    template.builtin = false;
+    let mut texts = load_user(path)?;
+    texts.retain(|t| t.id != template.id);
+    texts.push(template);
+    let io = |e| LibraryError::Io { path: path.to_path_buf(), source: e };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let body = toml::to_string_pretty(&File { texts }).expect("texts serialize");
+    crate::fsx::write_atomic(path, body.as_bytes()).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_texts_lint_clean_in_both_languages() {
+        let b = builtin();
+        for kind in ["before", "reboot", "done", "urgent"] {
+            assert!(b.iter().any(|t| t.id == format!("{kind}-fr")) && b.iter().any(|t| t.id == format!("{kind}-en")));
+        }
+        for t in &b {
+            let serious: Vec<_> = super::super::lint::lint(&t.text, true).into_iter().filter(|l| l.level != super::super::lint::Level::Info).collect();
+            assert!(serious.is_empty(), "{}: {serious:?}", t.id);
+        }
+    }
+
+    #[test]
+    fn user_texts_are_saved_and_listed() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("sub/texts.toml");
+        let mine = Template { id: "maintenance".into(), lang: "fr".into(), title: "Maintenance".into(), when: "before".into(), text: "Mise à jour \"ce soir\"".into(), countdown: 60, can_abort: false, can_delay: true, builtin: false };
+        save(&path, mine.clone()).unwrap();
+        save(&path, Template { text: "v2".into(), ..mine.clone() }).unwrap();
+        let all = all(&path).unwrap();
+        let found: Vec<_> = all.iter().filter(|t| t.id == "maintenance").collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, "v2");
+        assert!(matches!(save(&path, Template { id: "before-fr".into(), ..mine }), Err(LibraryError::Builtin(_))));
+        std::fs::write(&path, "not toml [").unwrap();
+        assert!(matches!(super::all(&path), Err(LibraryError::Parse { .. })));
+    }
+}

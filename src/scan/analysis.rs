@@ -1,0 +1,190 @@
+//! Folder analysis (`ocs-studio inspect`): what is in the folder, which installers, what will go wrong on the PC,
+//! and a suggested package name and command. The Analysis screen of the app is a view of this.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::installers::{self, Installer, InstallerKind};
+use super::{Excludes, Listing, ScanError};
+use crate::manifest::Warning;
+use crate::progress::CancelToken;
+use crate::script::{MsiUi, Script};
+
+/// The extraction folder of the Windows agent is about `C:\Windows\Temp\<ID>.OCS\` (29 characters).
+const WINDOWS_EXTRACT_PREFIX: usize = 29;
+const WINDOWS_MAX_PATH: usize = 259;
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FileInfo {
+    pub path: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Analysis {
+    pub root: PathBuf,
+    pub files: Vec<FileInfo>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub file_count: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub total_bytes: u64,
+    pub installers: Vec<Installer>,
+    /// `install.bat` (or `install.sh`) at the root, if there is one.
+    pub entry_script: Option<String>,
+    pub warnings: Vec<Warning>,
+    pub suggested_name: Option<String>,
+    /// The command `install.bat` should run (or runs already: "install.bat").
+    pub suggested_command: Option<String>,
+    /// The template behind the suggested command, to keep in the manifest.
+    pub suggested_script: Option<Script>,
+}
+
+fn warn(w: &mut Vec<Warning>, code: &'static str, message: String) {
+    w.push(Warning { code, message });
+}
+
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2",
+    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Why Windows would refuse this name, if it would.
+fn windows_name_problem(component: &str) -> Option<String> {
+    if let Some(c) = component.chars().find(|c| "<>:\"|?*\\".contains(*c) || (*c as u32) < 32) {
+        return Some(format!("the character {c:?} is not allowed"));
+    }
+    if component.ends_with('.') || component.ends_with(' ') {
+        return Some("names cannot end with a dot or a space".into());
+    }
+    let stem = component.split('.').next().unwrap_or("").to_ascii_uppercase();
+    RESERVED.contains(&stem.as_str()).then(|| format!("{stem} is a reserved device name"))
+}
+
+/// Analyses a listed folder. Unreadable installers become warnings; nothing here fails on bad files.
+pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, ScanError> {
+    let mut warnings = Vec::new();
+    let mut installers = Vec::new();
+    let mut files = Vec::with_capacity(listing.file_count);
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for e in &listing.entries {
+        if cancel.is_cancelled() {
+            return Err(ScanError::Cancelled);
+        }
+        let name = e.name.trim_end_matches('/');
+        if let Some(prev) = seen.insert(name.to_lowercase(), name) {
+            warn(&mut warnings, "case_collision", format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other"));
+        }
+        if let Some(p) = name.split('/').find_map(|c| windows_name_problem(c).map(|why| (c, why))) {
+            warn(&mut warnings, "windows_name", format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
+        }
+        if name.chars().count() + WINDOWS_EXTRACT_PREFIX > WINDOWS_MAX_PATH {
+            warn(&mut warnings, "path_too_long", format!("\"{name}\" is too long: extracted under C:\\Windows\\Temp\\<ID>.OCS it passes Windows' 260-character limit; shorten the folders"));
+        }
+        if e.is_dir {
+            continue;
+        }
+        files.push(FileInfo { path: e.name.clone(), size: e.size });
+        match installers::identify(&e.path, &e.name, e.size) {
+            Ok(Some(i)) => {
+                if matches!(i.kind, InstallerKind::SevenZipSfx | InstallerKind::WinRarSfx | InstallerKind::ZipSfx) {
+                    warn(&mut warnings, "self_extractor", format!("\"{}\" is a {}: extract it first and package its contents (the procedure forbids self-extracting installers: the agent cannot wait for what they unpack)", i.path, i.label));
+                } else if i.kind == InstallerKind::PlainExe {
+                    warn(&mut warnings, "unknown_exe", format!("\"{}\" is a Windows program of unknown installer technology: find its silent switches (setup.exe /? often lists them) and test them on a PC before deploying", i.path));
+                }
+                installers.push(i);
+            }
+            Ok(None) => {}
+            Err(err) => warn(&mut warnings, "unreadable_installer", err.to_string()),
+        }
+    }
+    let entry_script = ["install.bat", "install.cmd", "install.sh"]
+        .iter()
+        .find_map(|n| listing.root_file(n, true).map(|e| e.name.clone()));
+
+    let msis: Vec<&Installer> = installers.iter().filter(|i| i.kind == InstallerKind::Msi).collect();
+    let msts: Vec<String> = installers.iter().filter(|i| i.kind == InstallerKind::Mst).map(|i| i.path.clone()).collect();
+    let root_name = listing.root.file_name().map(|n| n.to_string_lossy().into_owned());
+    let suggested_name = msis
+        .first()
+        .and_then(|m| match (&m.msi.product_name, &m.msi.product_version) {
+            (Some(n), Some(v)) => Some(format!("{n} {v}")),
+            (Some(n), None) => Some(n.clone()),
+            _ => None,
+        })
+        .or(root_name);
+    let suggested_script = if msis.len() == 1 {
+        Some(Script::MsiInstall { msi: msis[0].path.clone(), transforms: msts, properties: Default::default(), ui: MsiUi::Quiet, log: true })
+    } else if msis.is_empty() {
+        let exes: Vec<&Installer> = installers.iter().filter(|i| i.silent_args.is_some() && i.kind != InstallerKind::Msp).collect();
+        (exes.len() == 1).then(|| Script::ExeSilent { exe: exes[0].path.clone(), args: exes[0].silent_args.clone().unwrap_or_default() })
+    } else {
+        warn(&mut warnings, "several_msi", format!("{} MSI packages found: say in install.bat which one to install, in which order", msis.len()));
+        None
+    };
+    let suggested_command = match (&entry_script, &suggested_script) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(script)) => script.command_line(suggested_name.as_deref().unwrap_or("install")).ok(),
+        _ => None,
+    };
+    if entry_script.is_none() {
+        let hint = match &suggested_command {
+            Some(c) => format!("the studio can write one that runs: {c}"),
+            None => "write one with the command that installs the application silently".into(),
+        };
+        warn(&mut warnings, "no_entry_script", format!("no install.bat at the root of the folder: {hint}"));
+    }
+    let total_bytes = listing.total_bytes;
+    Ok(Analysis {
+        root: listing.root.clone(),
+        files,
+        file_count: listing.file_count,
+        total_bytes,
+        installers,
+        entry_script,
+        warnings,
+        suggested_name,
+        suggested_command,
+        suggested_script,
+    })
+}
+
+/// Lists and analyses a folder in one call (the CLI's `inspect` and the app's drop).
+pub fn inspect(folder: &Path, exclude: &[String], cancel: &CancelToken) -> Result<Analysis, ScanError> {
+    let skip = vec![folder.join(crate::manifest::MANIFEST_FILE).canonicalize().unwrap_or_default()];
+    let listing = super::list(folder, &Excludes::new(exclude, skip)?, cancel)?;
+    analyze(&listing, cancel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_names() {
+        assert!(windows_name_problem("CON.txt").is_some());
+        assert!(windows_name_problem("a:b").is_some());
+        assert!(windows_name_problem("trailing.").is_some());
+        assert!(windows_name_problem("réglages.ini").is_none());
+    }
+
+    #[test]
+    fn sfx_warns_plain_exe_is_not_guessed_and_a_broken_msi_is_reported() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("office.exe"), installers::exe::stub_pe(".text", b"x", b"7z\xBC\xAF\x27\x1C")).unwrap();
+        std::fs::write(d.path().join("tool.exe"), installers::exe::stub_pe(".text", b"x", b"")).unwrap();
+        std::fs::write(d.path().join("broken.msi"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 truncated").unwrap();
+        let a = inspect(d.path(), &[], &CancelToken::new()).unwrap();
+        let codes: Vec<&str> = a.warnings.iter().map(|w| w.code).collect();
+        assert!(codes.contains(&"self_extractor"), "{codes:?}");
+        assert!(codes.contains(&"unknown_exe"), "{codes:?}");
+        assert!(codes.contains(&"unreadable_installer"), "{codes:?}");
+        assert!(codes.contains(&"no_entry_script"), "{codes:?}");
+        let tool = a.installers.iter().find(|i| i.path == "tool.exe").unwrap();
+        assert_eq!(tool.kind, InstallerKind::PlainExe);
+        assert_eq!(tool.silent_args, None);
+        assert_eq!(a.suggested_command, None, "nothing is guessed");
+    }
+}

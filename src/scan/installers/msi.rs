@@ -1,0 +1,165 @@
+//! Windows Installer files read with the `msi` crate: product properties of an MSI, and what an MST/MSP is.
+
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum MsiKind {
+    Msi,
+    /// A transform (.mst), applied with TRANSFORMS= at install time.
+    Mst,
+    /// A patch (.msp), applied with msiexec /p.
+    Msp,
+}
+
+/// The properties admins need from an MSI (the Property table and the summary information).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MsiInfo {
+    pub product_name: Option<String>,
+    pub product_version: Option<String>,
+    pub manufacturer: Option<String>,
+    pub product_code: Option<String>,
+    pub upgrade_code: Option<String>,
+    /// Summary information: title/subject of a transform or patch, the MSI's own otherwise.
+    pub title: Option<String>,
+    /// "x64", "Intel"… from the summary's template.
+    pub arch: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path} is not a readable Windows Installer file ({reason}): it may be damaged or truncated; download it again")]
+pub struct MsiError {
+    pub path: std::path::PathBuf,
+    pub reason: String,
+}
+
+/// Reads an MSI, MST or MSP. Malformed files give an error, never a panic.
+pub fn read(path: &Path) -> Result<(MsiKind, MsiInfo), MsiError> {
+    let err = |reason: String| MsiError { path: path.to_path_buf(), reason };
+    let p = path.to_path_buf();
+    // The msi crate parses untrusted structures; a bug in it must not bring the studio down.
+    std::panic::catch_unwind(move || read_inner(&p))
+        .map_err(|_| err("the file's structure is inconsistent".into()))?
+        .map_err(|e| err(e.to_string()))
+}
+
+fn read_inner(path: &Path) -> std::io::Result<(MsiKind, MsiInfo)> {
+    let mut pkg = msi::open(path)?;
+    let kind = match pkg.package_type() {
+        msi::PackageType::Installer => MsiKind::Msi,
+        msi::PackageType::Transform => MsiKind::Mst,
+        msi::PackageType::Patch => MsiKind::Msp,
+    };
+    let summary = pkg.summary_info();
+    let mut info = MsiInfo {
+        title: summary.title().or(summary.subject()).map(str::to_string),
+        arch: summary.arch().map(str::to_string),
+        ..Default::default()
+    };
+    let repair = Repair::new(path);
+    if kind == MsiKind::Msi && pkg.has_table("Property") {
+        for row in pkg.select_rows(msi::Select::table("Property"))? {
+            let (Some(name), Some(value)) = (row["Property"].as_str(), row["Value"].as_str()) else { continue };
+            let v = Some(repair.fix(value));
+            match name {
+                "ProductName" => info.product_name = v,
+                "ProductVersion" => info.product_version = v,
+                "Manufacturer" => info.manufacturer = v,
+                "ProductCode" => info.product_code = v,
+                "UpgradeCode" => info.upgrade_code = v,
+                _ => {}
+            }
+        }
+    }
+    Ok((kind, info))
+}
+
+/// Strings of a codepage-neutral MSI whose bytes are not UTF-8: the msi crate decodes them as UTF-8 and loses
+/// the accents ("Compta \u{FFFD}quipe"). Windows reads such strings in the PC's ANSI code page; for the French
+/// and Western admins this studio serves that is Windows-1252, so they are decoded again from the raw pool.
+struct Repair {
+    raw: Vec<Vec<u8>>,
+}
+
+impl Repair {
+    fn new(path: &Path) -> Repair {
+        Repair { raw: raw_pool(path).unwrap_or_default() }
+    }
+
+    fn fix(&self, decoded: &str) -> String {
+        if !decoded.contains('\u{FFFD}') {
+            return decoded.to_string();
+        }
+        self.raw
+            .iter()
+            .find(|bytes| String::from_utf8_lossy(bytes) == decoded)
+            .map(|bytes| encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned())
+            .unwrap_or_else(|| decoded.to_string())
+    }
+}
+
+/// MSI's encoding of table stream names in the compound file (two base-64 digits per character).
+fn stream_name(name: &str) -> String {
+    fn b64(c: char) -> Option<u32> {
+        match c {
+            '0'..='9' => Some(c as u32 - '0' as u32),
+            'A'..='Z' => Some(10 + c as u32 - 'A' as u32),
+            'a'..='z' => Some(36 + c as u32 - 'a' as u32),
+            '.' => Some(62),
+            '_' => Some(63),
+            _ => None,
+        }
+    }
+    let mut out = String::from('\u{4840}');
+    let chars: Vec<char> = name.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match (b64(chars[i]), chars.get(i + 1).and_then(|&c| b64(c))) {
+            (Some(a), Some(b)) => {
+                out.push(char::from_u32(0x3800 + (b << 6) + a).unwrap());
+                i += 2;
+            }
+            (Some(a), None) => {
+                out.push(char::from_u32(0x4800 + a).unwrap());
+                i += 1;
+            }
+            (None, _) => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The raw bytes of every string of the string pool, when the pool is codepage-neutral.
+fn raw_pool(path: &Path) -> std::io::Result<Vec<Vec<u8>>> {
+    use std::io::Read;
+    let mut comp = cfb::open(path)?;
+    let mut pool = Vec::new();
+    comp.open_stream(format!("/{}", stream_name("_StringPool")))?.read_to_end(&mut pool)?;
+    let mut data = Vec::new();
+    comp.open_stream(format!("/{}", stream_name("_StringData")))?.read_to_end(&mut data)?;
+    let word = |i: usize| pool.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let codepage = pool.get(0..4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & 0x7FFF_FFFF).unwrap_or(0);
+    if codepage != 0 {
+        return Ok(Vec::new());
+    }
+    let (mut i, mut at, mut out) = (4, 0usize, Vec::new());
+    while let (Some(len), Some(refs)) = (word(i), word(i + 2)) {
+        i += 4;
+        let len = if len == 0 && refs > 0 {
+            let (Some(low), Some(_)) = (word(i), word(i + 2)) else { break };
+            i += 4;
+            (refs << 16) | low
+        } else {
+            len
+        };
+        let Some(bytes) = data.get(at..at + len) else { break };
+        out.push(bytes.to_vec());
+        at += len;
+    }
+    Ok(out)
+}

@@ -1,0 +1,160 @@
+//! Authoring commands on real files: MSIs built by wixl (accents and spaces included), EXE stubs carrying each
+//! installer technology's signature, notification texts, footprint against a real build.
+
+mod common;
+use common::*;
+
+fn ok_json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}:\n{}\n{}", stdout(&o), stderr(&o));
+    json(&o)
+}
+
+#[test]
+fn inspect_reads_real_msi_properties_and_suggests_a_working_install_bat() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("Logiciel Comptable");
+    std::fs::create_dir_all(&app).unwrap();
+    make_msi(&app, "Compta Équipe 3.msi", "Compta Équipe", "3.2.1", 200_000);
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    let msi = &a["installers"][0];
+    assert_eq!(msi["kind"], "msi");
+    assert_eq!(msi["path"], "Compta Équipe 3.msi");
+    assert_eq!(msi["product_name"], "Compta Équipe");
+    assert_eq!(msi["product_version"], "3.2.1");
+    assert_eq!(msi["manufacturer"], "Studio Test");
+    assert_eq!(msi["upgrade_code"], "{6F1B3C2A-5D4E-4F60-8A7B-9C0D1E2F3A4B}");
+    let code = msi["product_code"].as_str().unwrap();
+    assert!(code.len() == 38 && code.starts_with('{'), "{code}");
+    assert_eq!(a["suggested_name"], "Compta Équipe 3.2.1");
+    assert_eq!(a["suggested_command"], "msiexec /i \"Compta Équipe 3.msi\" /qn /norestart /l*v \"%TEMP%\\Compta_Équipe_3.2.1.log\"");
+    assert!(a["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "no_entry_script"));
+    assert_eq!(a["files"].as_array().unwrap().len(), 1);
+
+    // Write install.bat from the suggestion; the folder then builds and verifies.
+    let s = ok_json(&["script", app.to_str().unwrap(), "--write", "--json"]);
+    let bat = std::fs::read(app.join("install.bat")).unwrap();
+    assert_eq!(String::from_utf8(bat.clone()).unwrap(), s["install_bat"].as_str().unwrap());
+    assert!(bat.windows(2).filter(|w| w == b"\r\n").count() >= 5 && !bat.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r'), "CRLF only");
+    let text = String::from_utf8(bat).unwrap();
+    assert!(text.contains("cd /d \"%~dp0\"\r\nmsiexec /i \"Compta Équipe 3.msi\" /qn /norestart"));
+    assert!(text.ends_with("exit /b %ERRORLEVEL%\r\n"));
+    let out = t.path().join("out");
+    let b = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700003000", "--json"]);
+    assert!(run(&["verify", b["dir"].as_str().unwrap()]).status.success());
+    // A transform next to the MSI goes into TRANSFORMS=.
+    let s = ok_json(&["script", app.to_str().unwrap(), "--template", "msi-install", "--transform", "fr.mst", "--property", "ALLUSERS=1", "--passive", "--no-log", "--json"]);
+    assert!(s["install_bat"].as_str().unwrap().contains("msiexec /i \"Compta Équipe 3.msi\" TRANSFORMS=\"fr.mst\" ALLUSERS=1 /passive /norestart\r\n"));
+}
+
+#[test]
+fn a_new_msi_version_regenerates_the_script_kept_in_the_manifest() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    make_msi(&app, "tool-1.0.msi", "Tool", "1.0", 1000);
+    assert!(run(&["init", app.to_str().unwrap(), "--name", "Tool"]).status.success());
+    ok_json(&["script", app.to_str().unwrap(), "--write", "--json"]);
+    let manifest = std::fs::read_to_string(app.join("package.toml")).unwrap();
+    assert!(manifest.contains("template = \"msi-install\"") && manifest.contains("msi = \"tool-1.0.msi\""), "{manifest}");
+    std::fs::remove_file(app.join("tool-1.0.msi")).unwrap();
+    make_msi(&app, "tool-1.1.msi", "Tool", "1.1", 1000);
+    ok_json(&["script", app.to_str().unwrap(), "--write", "--json"]);
+    assert!(std::fs::read_to_string(app.join("install.bat")).unwrap().contains("msiexec /i tool-1.1.msi /qn"));
+}
+
+#[test]
+fn exe_technologies_self_extractors_and_unknown_programs() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("exes");
+    std::fs::create_dir_all(&app).unwrap();
+    use ocs_studio::scan::installers::exe::stub_pe;
+    let utf16 = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
+    write(&app.join("nsis setup.exe"), stub_pe(".text", b"x", b"\0\0\0\0\xEF\xBE\xAD\xDENullsoftInst"));
+    write(&app.join("inno.exe"), stub_pe(".rsrc", b"JR.Inno.Setup", b""));
+    write(&app.join("ishield.exe"), stub_pe(".rsrc", &utf16("InstallShield"), b""));
+    write(&app.join("bundle.exe"), stub_pe(".wixburn", b"x", b""));
+    write(&app.join("office-sfx.exe"), stub_pe(".text", b"x", b"7z\xBC\xAF\x27\x1C\0\x04"));
+    write(&app.join("rar-sfx.exe"), stub_pe(".text", b"x", b"Rar!\x1A\x07\0"));
+    write(&app.join("mystery.exe"), stub_pe(".text", b"hello", b""));
+    write(&app.join("helper.dll"), stub_pe(".text", b"NullsoftInst", b""));
+    write(&app.join("broken.msi"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 cut short");
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    let kind = |p: &str| a["installers"].as_array().unwrap().iter().find(|i| i["path"] == p).map(|i| i["kind"].as_str().unwrap().to_string());
+    assert_eq!(kind("nsis setup.exe").as_deref(), Some("nsis"));
+    assert_eq!(kind("inno.exe").as_deref(), Some("inno_setup"));
+    assert_eq!(kind("ishield.exe").as_deref(), Some("install_shield"));
+    assert_eq!(kind("bundle.exe").as_deref(), Some("wix_burn"));
+    assert_eq!(kind("office-sfx.exe").as_deref(), Some("seven_zip_sfx"));
+    assert_eq!(kind("rar-sfx.exe").as_deref(), Some("win_rar_sfx"));
+    assert_eq!(kind("mystery.exe").as_deref(), Some("plain_exe"));
+    assert_eq!(kind("helper.dll"), None, "a DLL is not an installer");
+    let warnings = a["warnings"].to_string();
+    assert!(warnings.contains("office-sfx.exe") && warnings.contains("extract it first"), "{warnings}");
+    assert!(warnings.contains("mystery.exe") && warnings.contains("unknown installer technology"), "{warnings}");
+    assert!(warnings.contains("broken.msi") && warnings.contains("not a readable Windows Installer file"), "{warnings}");
+    // One NSIS installer alone gets its silent switch suggested.
+    let solo = t.path().join("solo");
+    write(&solo.join("Setup Outil.exe"), stub_pe(".text", b"x", b"\0\0\0\0\xEF\xBE\xAD\xDENullsoftInst"));
+    let a = ok_json(&["inspect", solo.to_str().unwrap(), "--json"]);
+    assert_eq!(a["suggested_command"], "\"Setup Outil.exe\" /S");
+}
+
+#[test]
+fn notification_preview_shows_what_info_stores() {
+    let t = tempfile::tempdir().unwrap();
+    let page = t.path().join("preview.html");
+    let text = "Mise à jour de \"Compta\" & sécurité.\n<b>Enregistrez</b> votre travail.";
+    let r = ok_json(&["notify-preview", "--text", text, "--countdown", "60", "--out", page.to_str().unwrap(), "--json"]);
+    let stored = r["agent_html"].as_str().unwrap();
+    assert_eq!(stored, "Mise &#224; jour de &quot;Compta&quot; &amp; s&#233;curit&#233;.<br><b>Enregistrez</b> votre travail.");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(&format!("<p>{stored}</p>")), "the preview renders the exact stored HTML");
+    assert!(html.contains("Reporter") && !html.contains("Annuler") && html.contains("60 s"));
+    // The same text built into a package: info holds exactly that HTML (once XML-escaped).
+    let app = t.path().join("app");
+    write(&app.join("install.bat"), "x");
+    let b = ok_json(&["build", app.to_str().unwrap(), "--out", t.path().join("out").to_str().unwrap(), "--id", "1700003100", "--notify-text", text, "--json"]);
+    let info = ocs_studio::info::parse(b["info"].as_str().unwrap().as_bytes()).unwrap();
+    assert_eq!(info.get("NOTIFY_TEXT"), Some(stored));
+    // Lints and fixes.
+    let r = run(&["notify-preview", "--text", "<script>x</script><b>open", "--json"]);
+    let j = json(&r);
+    assert!(j["lints"].to_string().contains("tag_not_allowed"));
+    let fixed = ok_json(&["notify-preview", "--text", "<script>x</script><b>open", "--fix", "--json"]);
+    assert_eq!(fixed["text"], "x<b>open</b>");
+    let empty = run(&["notify-preview", "--text", " ", "--json"]);
+    assert_eq!(empty.status.code(), Some(1));
+    let lib = ok_json(&["notify-preview", "--template", "urgent-fr", "--application", "Firefox", "--json"]);
+    assert!(lib["text"].as_str().unwrap().contains("Firefox"));
+}
+
+#[test]
+fn footprint_matches_a_real_build_and_applies_the_rules() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    write(&app.join("install.bat"), "@echo off\r\n");
+    write(&app.join("data.bin"), noise(3 << 20, 4));
+    write(&app.join("doc/readme.txt"), "texte à lire\n".repeat(100_000));
+    make_msi(&app, "app.msi", "App", "1.0", 500_000);
+    let f = ok_json(&["footprint", app.to_str().unwrap(), "--json"]);
+    let b = ok_json(&["build", app.to_str().unwrap(), "--out", t.path().join("out").to_str().unwrap(), "--id", "1700003200", "--json"]);
+    let (est, real) = (f["archive_bytes"].as_f64().unwrap(), b["archive_size"].as_f64().unwrap());
+    assert!((est - real).abs() / real < 0.01, "estimate {est} vs build {real}");
+    let s = f["archive_bytes"].as_u64().unwrap();
+    assert_eq!(f["agent_required_free_bytes"].as_u64().unwrap(), 3 * s);
+    assert_eq!(f["unzipped_bytes"].as_u64().unwrap(), b["unpacked_bytes"].as_u64().unwrap());
+    let peak = f["peak_bytes"].as_u64().unwrap();
+    assert!(peak >= s + f["unzipped_bytes"].as_u64().unwrap());
+    assert_eq!(f["recommended_free_bytes"].as_u64().unwrap(), peak.max(5 * s));
+    assert!(!f["local_disks"].as_array().unwrap().is_empty(), "this computer's disks are listed");
+
+    let p = ok_json(&["plan", app.to_str().unwrap(), "--fragment-size", "1MiB", "--fragment-size", "5MiB", "--json"]);
+    let plans = p["plans"].as_array().unwrap();
+    assert_eq!(plans[0]["fragments"].as_u64().unwrap(), s.div_ceil(1 << 20));
+    assert!(plans[0]["delivery_seconds"].as_f64().unwrap() > plans[1]["delivery_seconds"].as_f64().unwrap());
+    assert_eq!(plans[1]["recommended"], true);
+    let bad = run(&["plan", app.to_str().unwrap(), "--priority", "9", "--period-length", "5"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("never download"), "{}", stderr(&bad));
+}
