@@ -14,7 +14,12 @@ struct ConsolePackage {
     fragment_sizes: Vec<u64>,
 }
 
+/// The console names packages by the second they are built in and cuts them by one global setting:
+/// two builds at once would collide, so the tests take turns.
+static CONSOLE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn console_build(zip: &Path, name: &str, command: &str, frag_mb: u32, env: &[(&str, &str)]) -> ConsolePackage {
+    let _turn = CONSOLE.lock().unwrap_or_else(|e| e.into_inner());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/console-build.sh");
     let o = Command::new("bash")
         .arg(script)
