@@ -104,8 +104,10 @@ impl DigestEncoding {
     }
 }
 
-/// An incremental hasher for any supported algorithm.
+/// An incremental hasher for any supported algorithm: OpenSSL on Linux (fastest), RustCrypto elsewhere.
 pub enum Hasher {
+    #[cfg(target_os = "linux")]
+    OpenSsl(openssl::hash::Hasher),
     Md5(md5::Md5),
     Sha1(sha1::Sha1),
     Sha256(sha2::Sha256),
@@ -113,21 +115,44 @@ pub enum Hasher {
 
 impl Hasher {
     pub fn new(algo: DigestAlgo) -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            let md = match algo {
+                DigestAlgo::Md5 => openssl::hash::MessageDigest::md5(),
+                DigestAlgo::Sha1 => openssl::hash::MessageDigest::sha1(),
+                DigestAlgo::Sha256 => openssl::hash::MessageDigest::sha256(),
+            };
+            // A FIPS-only OpenSSL refuses MD5: fall back to the portable implementation.
+            if let Ok(h) = openssl::hash::Hasher::new(md) {
+                return Hasher::OpenSsl(h);
+            }
+        }
+        Self::portable(algo)
+    }
+
+    /// The RustCrypto implementation, on every platform.
+    pub fn portable(algo: DigestAlgo) -> Self {
         match algo {
             DigestAlgo::Md5 => Hasher::Md5(md5::Md5::new()),
             DigestAlgo::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
             DigestAlgo::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
         }
     }
+
     pub fn update(&mut self, data: &[u8]) {
         match self {
+            #[cfg(target_os = "linux")]
+            Hasher::OpenSsl(h) => h.update(data).expect("in-memory digest update cannot fail"),
             Hasher::Md5(h) => h.update(data),
             Hasher::Sha1(h) => h.update(data),
             Hasher::Sha256(h) => h.update(data),
         }
     }
+
     pub fn finish(self) -> Vec<u8> {
         match self {
+            #[cfg(target_os = "linux")]
+            Hasher::OpenSsl(mut h) => h.finish().expect("in-memory digest cannot fail").to_vec(),
             Hasher::Md5(h) => h.finalize().to_vec(),
             Hasher::Sha1(h) => h.finalize().to_vec(),
             Hasher::Sha256(h) => h.finalize().to_vec(),
@@ -153,6 +178,19 @@ mod tests {
         let s = DigestEncoding::Base64.encode(&h.finish());
         assert_eq!(s, "1B2M2Y8AsgTpgAmY7PhCfg");
         assert_eq!(s.len(), DigestEncoding::Base64.encoded_len(DigestAlgo::Md5));
+    }
+
+    #[test]
+    fn openssl_and_portable_implementations_agree() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        for algo in [DigestAlgo::Md5, DigestAlgo::Sha1, DigestAlgo::Sha256] {
+            let (mut a, mut b) = (Hasher::new(algo), Hasher::portable(algo));
+            for c in data.chunks(4097) {
+                a.update(c);
+                b.update(c);
+            }
+            assert_eq!(a.finish(), b.finish(), "{algo:?}");
+        }
     }
 
     #[test]

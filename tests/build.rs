@@ -286,3 +286,23 @@ fn bad_input_gets_a_clear_error_and_no_partial_output() {
     assert!(std::fs::read_to_string(out.join("7/info")).unwrap().contains("PRI=\"2\""));
     assert_eq!(names(&out), ["7"], "no staging or trash folder left");
 }
+
+/// A file over 4 GiB needs zip64 (sizes in the local header's extra field and in the data descriptor).
+/// The source is a sparse file, so the test costs CPU (deflating zeros), not disk.
+#[test]
+fn zip64_for_a_file_over_4_gib() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("big");
+    write(&app.join("install.bat"), "x");
+    let f = std::fs::File::create(app.join("disk.img")).unwrap();
+    f.set_len((4u64 << 30) + 12345).unwrap();
+    let out = t.path().join("out");
+    let r = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--json"]);
+    let dir = out.join("64");
+    let zip = t.path().join("p.zip");
+    std::fs::write(&zip, concat_fragments(&dir, "64", r["fragments"].as_u64().unwrap() as usize)).unwrap();
+    let listing = tool("unzip", &["-Z", "-v", zip.to_str().unwrap()]);
+    assert!(listing.contains("4294979641 bytes"), "Info-ZIP reads the 64-bit size:\n{}", &listing[..listing.len().min(3000)]);
+    let v = run(&["verify", dir.to_str().unwrap(), "--json"]);
+    assert!(v.status.success(), "{}", stdout(&v));
+}

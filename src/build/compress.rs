@@ -64,7 +64,7 @@ fn deflate_piece(data: &[u8], level: u32, last: bool) -> Vec<u8> {
 }
 
 /// `data` as stored (uncompressed) deflate blocks: 5 bytes of framing per 64 KiB.
-fn stored_piece(data: &[u8], last: bool) -> Vec<u8> {
+pub fn stored_piece(data: &[u8], last: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + 5 * (data.len() / STORED_BLOCK_MAX + 1));
     let mut blocks = data.chunks(STORED_BLOCK_MAX).peekable();
     if data.is_empty() {
@@ -94,9 +94,11 @@ pub struct Piece {
 /// blocks when deflate would not pay, so incompressible data costs almost no CPU and at most 0.01 % of size.
 pub fn encode_chunk(data: &[u8], last: bool) -> Piece {
     let sample = &data[..data.len().min(64 * 1024)];
-    if sample.len() >= 4096 && entropy(sample) > 7.5 {
-        let probe = deflate_piece(sample, 1, true);
-        if probe.len() * 100 > sample.len() * 97 {
+    if sample.len() >= 4096 {
+        let h = entropy(sample);
+        // Random-looking bytes (encrypted or compressed content) are stored at once; borderline ones are probed.
+        let stored = h > 7.98 || (h > 7.5 && deflate_piece(sample, 1, true).len() * 100 > sample.len() * 97);
+        if stored {
             return Piece { bytes: stored_piece(data, last), stored: true };
         }
     }

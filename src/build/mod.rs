@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::digest::DigestEncoding;
-use sink::{CountingSink, FragmentReader, FragmentSink};
+use sink::{CountingSink, FragmentSink};
 use crate::fragment::{self, FragmentError};
 use crate::info::Info;
 use crate::manifest::{Action, ArchiveFormat, Manifest, ManifestError, TargetOs, Warning};
@@ -240,13 +240,9 @@ pub fn build(
             let out_err = |e| out_err(dir, e);
             let sink = FragmentSink::new(dir, id, frag);
             let (size, raw, sink) = match format {
-                ArchiveFormat::Zip => {
-                    let reader = FragmentReader::new(dir, id, frag);
-                    pipeline::write_zip(&l.entries, sink, Some((reader, algo)), threads, progress, cancel)?
-                }
+                ArchiveFormat::Zip => pipeline::write_zip(&l.entries, sink, Some(algo), threads, progress, cancel)?,
                 ArchiveFormat::TarGz => targz::write_targz(&l.entries, sink, Some(algo), progress, cancel)?,
             };
-            // With the hasher done reading, the last two fragments may be evened out.
             let sizes = sink.finish().map_err(out_err)?;
             let raw = raw.expect("a digest was asked for");
             (m.digest.encoding.encode(&raw), sizes, size, Some(format))

@@ -1,7 +1,7 @@
 //! The zip build pipeline: one dispatcher, N compressing workers, one writer, one hasher.
 //! Every source file is read once, in chunks; chunks are compressed in parallel and written in a fixed order;
-//! at most `window` chunks are in flight, so memory does not grow with the package. The hasher reads the archive
-//! back from the page cache up to the last completed entry, so hashing overlaps compression and writing.
+//! at most `window` chunks are in flight, so memory does not grow with the package. The writer hands each
+//! buffer it wrote to the hasher thread, so hashing overlaps compression and writing.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
 
 use super::compress::{deflate_whole, encode_chunk, is_precompressed};
-use super::sink::{ArchiveWrite, FragmentReader};
 use super::zipfmt::ZipOut;
 use super::BuildError;
 use crate::digest::{DigestAlgo, Hasher};
@@ -20,13 +19,16 @@ use crate::scan::Entry;
 
 /// Files are read and compressed in pieces of this size.
 pub const CHUNK: u64 = 1 << 20;
-const SEAL_EVERY: u64 = 4 << 20;
+/// Buffers the hasher may lag behind the writer.
+const HASH_QUEUE: usize = 16;
 
 #[derive(Clone, Copy)]
 enum Mode {
     /// A file of one chunk: the worker chooses between deflate and store.
     Whole,
-    Stored,
+    /// A larger file already compressed (by its bytes): deflate method, stored blocks, no compression attempt.
+    StoredBlocks,
+    /// A larger file: deflate, chunk by chunk, stored blocks where deflate does not pay.
     Deflate,
 }
 
@@ -65,8 +67,11 @@ fn run_job(job: &Job, e: &Entry) -> Result<ChunkOut, BuildError> {
     if job.offset > 0 {
         f.seek(SeekFrom::Start(job.offset)).map_err(|err| read_err(&e.path, err))?;
     }
-    let mut buf = vec![0u8; job.len];
-    f.read_exact(&mut buf).map_err(|err| read_err(&e.path, err))?;
+    let mut buf = Vec::with_capacity(job.len);
+    (&mut f).take(job.len as u64).read_to_end(&mut buf).map_err(|err| read_err(&e.path, err))?;
+    if buf.len() != job.len {
+        return Err(BuildError::FileChanged(e.path.clone()));
+    }
     if job.last {
         // A file that grew since it was listed would give an archive that lies about it.
         let mut probe = [0u8; 1];
@@ -82,23 +87,22 @@ fn run_job(job: &Job, e: &Entry) -> Result<ChunkOut, BuildError> {
             Some(d) => (8, d),
             None => (0, buf),
         },
-        Mode::Stored => (0, buf),
+        Mode::StoredBlocks => (8, super::compress::stored_piece(&buf, job.last)),
         Mode::Deflate => (8, encode_chunk(&buf, job.last).bytes),
     };
     Ok(ChunkOut { raw_len, crc, data, method })
 }
 
-/// Writes the zip of `entries` into `sink`. With `hash`, a hasher thread reads the archive back behind the
-/// writer (from the fragments, in the page cache) and its digest is returned. Returns (size, digest, sink).
-pub fn write_zip<S: ArchiveWrite + Send>(
+/// Writes the zip of `entries` into `sink`; with `hash`, a hasher thread digests every byte as it is written.
+/// Returns (size, digest, sink).
+pub fn write_zip<S: std::io::Write + Send>(
     entries: &[Entry],
     sink: S,
-    hash: Option<(FragmentReader, DigestAlgo)>,
+    hash: Option<DigestAlgo>,
     threads: usize,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<(u64, Option<Vec<u8>>, S), BuildError> {
-    let out_err = |e: std::io::Error| BuildError::Output { path: "the package folder".into(), source: e };
     let threads = threads.max(1);
     let window = 2 * threads + 2;
     let total: u64 = entries.iter().map(|e| e.size).sum();
@@ -109,10 +113,19 @@ pub fn write_zip<S: ArchiveWrite + Send>(
     for _ in 0..window {
         token_tx.send(()).expect("fresh channel");
     }
-    let (seal_tx, seal_rx) = unbounded::<u64>();
+    let (tap_tx, tap_rx) = bounded::<Vec<u8>>(HASH_QUEUE);
 
     std::thread::scope(|s| {
-        let hasher = hash.map(|(reader, algo)| s.spawn(move || hash_sealed(reader, algo, seal_rx)));
+        let hasher = hash.map(|algo| {
+            s.spawn(move || {
+                let mut h = Hasher::new(algo);
+                for buf in tap_rx.iter() {
+                    h.update(&buf);
+                }
+                h.finish()
+            })
+        });
+        let tap = hasher.is_some().then_some(tap_tx);
         // Dispatcher: turns files into chunk jobs, one token per job in flight.
         {
             let done_tx = done_tx.clone();
@@ -125,7 +138,7 @@ pub fn write_zip<S: ArchiveWrite + Send>(
                         Mode::Whole
                     } else {
                         match sniff(&e.path) {
-                            Ok(true) => Mode::Stored,
+                            Ok(true) => Mode::StoredBlocks,
                             Ok(false) => Mode::Deflate,
                             Err(err) => {
                                 let _ = done_tx.send((seq, Err(read_err(&e.path, err))));
@@ -153,6 +166,7 @@ pub fn write_zip<S: ArchiveWrite + Send>(
             let done_tx: Sender<Done> = done_tx.clone();
             let cancel = cancel.clone();
             s.spawn(move || {
+                yield_to_the_stream();
                 for job in job_rx.iter() {
                     if cancel.is_cancelled() {
                         return;
@@ -167,20 +181,34 @@ pub fn write_zip<S: ArchiveWrite + Send>(
         drop(done_tx);
         drop(job_rx);
 
-        let written = write_in_order(entries, sink, total, &done_rx, &token_tx, &seal_tx, progress, cancel);
+        let written = write_in_order(entries, ZipOut::new(sink, tap), total, &done_rx, &token_tx, progress, cancel);
         if written.is_err() {
             // Stop the dispatcher and workers; the error itself is returned below.
             cancel.cancel();
         }
         drop(token_tx);
         drop(done_rx);
-        drop(seal_tx);
+        // write_in_order owned the tap: it is closed now, and the hasher ends after the last buffer.
         let digest = hasher.map(|h| h.join().expect("hasher thread panicked"));
         let (size, sink) = written?;
-        let digest = digest.transpose().map_err(out_err)?;
         Ok((size, digest, sink))
     })
 }
+
+/// Compressing workers run slightly below the writer and the hasher: when the package is incompressible the
+/// hasher is the critical path and must keep its core; when it is compressible the workers are, and the others
+/// are mostly idle, so nothing is lost.
+#[cfg(target_os = "linux")]
+fn yield_to_the_stream() {
+    // SAFETY: setpriority on the calling thread's own id has no memory-safety preconditions.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 5);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn yield_to_the_stream() {}
 
 fn sniff(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 16];
@@ -190,21 +218,18 @@ fn sniff(path: &Path) -> std::io::Result<bool> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_in_order<S: ArchiveWrite>(
+fn write_in_order<S: std::io::Write>(
     entries: &[Entry],
-    out: S,
+    mut zip: ZipOut<S>,
     total: u64,
     done_rx: &Receiver<Done>,
     token_tx: &Sender<()>,
-    seal_tx: &Sender<u64>,
     progress: &dyn ProgressSink,
     cancel: &CancelToken,
 ) -> Result<(u64, S), BuildError> {
-    let mut zip = ZipOut::new(out);
     let mut pending: std::collections::BTreeMap<u64, Result<ChunkOut, BuildError>> = Default::default();
     let mut next_seq = 0u64;
     let mut done_bytes = 0u64;
-    let mut last_seal = 0u64;
     let mut last_report = Instant::now() - Duration::from_secs(1);
     let out_err = |e: std::io::Error| BuildError::Output { path: "the archive".into(), source: e };
 
@@ -238,7 +263,7 @@ fn write_in_order<S: ArchiveWrite>(
     for e in entries {
         if e.is_dir {
             let h = zip.begin_entry(&e.name, 0, 0, true, false, Some((0, 0))).map_err(out_err)?;
-            zip.finish_entry(h, 0, 0, false).map_err(out_err)?;
+            zip.finish_entry(h, 0, 0).map_err(out_err)?;
             continue;
         }
         let n = chunks_of(e.size);
@@ -248,16 +273,15 @@ fn write_in_order<S: ArchiveWrite>(
         let mut csize = first.data.len() as u64;
         let known = (n == 1).then(|| (crc.clone().finalize(), csize));
         let h = zip.begin_entry(&e.name, first.method, e.size, false, e.executable, known).map_err(out_err)?;
-        zip.write_data(&first.data).map_err(out_err)?;
         done_bytes += first.raw_len;
-        drop(first);
+        zip.write_owned(first.data).map_err(out_err)?;
         for _ in 1..n {
             let c = next(&mut pending)?;
             raw += c.raw_len;
             csize += c.data.len() as u64;
             crc.combine(&c.crc);
-            zip.write_data(&c.data).map_err(out_err)?;
             done_bytes += c.raw_len;
+            zip.write_owned(c.data).map_err(out_err)?;
             if last_report.elapsed() >= Duration::from_millis(100) {
                 progress.report(Progress { stage: Stage::Compressing, done: done_bytes, total, current: Some(e.name.clone()) });
                 last_report = Instant::now();
@@ -266,38 +290,13 @@ fn write_in_order<S: ArchiveWrite>(
         if raw != e.size {
             return Err(BuildError::FileChanged(e.path.clone()));
         }
-        zip.finish_entry(h, crc.finalize(), csize, n > 1).map_err(out_err)?;
-        if zip.position() - last_seal >= SEAL_EVERY {
-            zip.flush().map_err(out_err)?;
-            last_seal = zip.position();
-            let _ = seal_tx.send(last_seal);
-        }
+        zip.finish_entry(h, crc.finalize(), csize).map_err(out_err)?;
         if last_report.elapsed() >= Duration::from_millis(100) {
             progress.report(Progress { stage: Stage::Compressing, done: done_bytes, total, current: Some(e.name.clone()) });
             last_report = Instant::now();
         }
     }
     let (sink, size) = zip.finish().map_err(out_err)?;
-    let _ = seal_tx.send(size);
     progress.report(Progress { stage: Stage::Compressing, done: total, total, current: None });
     Ok((size, sink))
-}
-
-/// Hashes the archive as far as the writer has sealed it, reading it back from the fragments (page cache).
-fn hash_sealed(mut f: FragmentReader, algo: DigestAlgo, seals: Receiver<u64>) -> std::io::Result<Vec<u8>> {
-    let mut h = Hasher::new(algo);
-    let mut hashed = 0u64;
-    let mut buf = vec![0u8; 1 << 20];
-    for upto in seals.iter() {
-        while hashed < upto {
-            let want = ((upto - hashed) as usize).min(buf.len());
-            let n = f.read(&mut buf[..want])?;
-            if n == 0 {
-                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "archive shorter than written"));
-            }
-            h.update(&buf[..n]);
-            hashed += n as u64;
-        }
-    }
-    Ok(h.finish())
 }

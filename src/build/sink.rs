@@ -1,25 +1,10 @@
 //! The archive written straight into its fragment files `<ID>-1 … <ID>-N` as one stream: every fragment but the
 //! last two is exactly the chosen size, and the last two share the rest evenly (a ≤ chosen-size rewrite at the
-//! end), so the archive is written once and never copied. Zip local headers are patched in place.
+//! end), so the archive is written once and never copied.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-
-/// Where an archive stream goes: sequential writes, plus patches of bytes already written.
-pub trait ArchiveWrite: Write {
-    fn patch(&mut self, at: u64, bytes: &[u8]) -> io::Result<()>;
-}
-
-impl ArchiveWrite for io::Cursor<Vec<u8>> {
-    fn patch(&mut self, at: u64, bytes: &[u8]) -> io::Result<()> {
-        let end = self.position();
-        self.seek(SeekFrom::Start(at))?;
-        self.write_all(bytes)?;
-        self.seek(SeekFrom::Start(end))?;
-        Ok(())
-    }
-}
 
 /// Counts bytes and keeps nothing: measuring an archive's size without writing it.
 #[derive(Default)]
@@ -31,12 +16,6 @@ impl Write for CountingSink {
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl ArchiveWrite for CountingSink {
-    fn patch(&mut self, _: u64, _: &[u8]) -> io::Result<()> {
         Ok(())
     }
 }
@@ -120,72 +99,20 @@ impl Write for FragmentSink {
     }
 }
 
-impl ArchiveWrite for FragmentSink {
-    fn patch(&mut self, at: u64, bytes: &[u8]) -> io::Result<()> {
-        self.flush()?;
-        let mut done = 0;
-        while done < bytes.len() {
-            let p = at + done as u64;
-            let (index, offset) = (p / self.size, p % self.size);
-            let n = (bytes.len() - done).min((self.size - offset) as usize);
-            let mut f = File::options().write(true).open(fragment_path(&self.dir, self.id, index))?;
-            f.seek(SeekFrom::Start(offset))?;
-            f.write_all(&bytes[done..done + n])?;
-            done += n;
-        }
-        Ok(())
-    }
-}
-
-/// Reads the stream back from the fragment files (the hasher, behind the writer).
-pub struct FragmentReader {
-    dir: PathBuf,
-    id: u64,
-    size: u64,
-    pos: u64,
-    current: Option<File>,
-}
-
-impl FragmentReader {
-    pub fn new(dir: &Path, id: u64, size: u64) -> FragmentReader {
-        FragmentReader { dir: dir.to_path_buf(), id, size, pos: 0, current: None }
-    }
-}
-
-impl Read for FragmentReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos % self.size == 0 || self.current.is_none() {
-            let mut f = File::open(fragment_path(&self.dir, self.id, self.pos / self.size))?;
-            f.seek(SeekFrom::Start(self.pos % self.size))?;
-            self.current = Some(f);
-        }
-        let room = (self.size - self.pos % self.size) as usize;
-        let want = buf.len().min(room);
-        let n = self.current.as_mut().unwrap().read(&mut buf[..want])?;
-        self.pos += n as u64;
-        if self.pos % self.size == 0 {
-            self.current = None;
-        }
-        Ok(n)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn stream_patch_and_even_tail() {
+    fn stream_and_even_tail() {
         let d = tempfile::tempdir().unwrap();
         let mut s = FragmentSink::new(d.path(), 9, 10);
         let data: Vec<u8> = (0..37u8).collect();
         s.write_all(&data[..5]).unwrap();
         s.write_all(&data[5..]).unwrap();
-        s.patch(8, &[200, 201, 202, 203]).unwrap(); // spans fragments 1 and 2
         let sizes = s.finish().unwrap();
         assert_eq!(sizes, vec![10, 10, 9, 8]);
-        let mut expect = data.clone();
-        expect[8..12].copy_from_slice(&[200, 201, 202, 203]);
+        let expect = data.clone();
         let mut all = Vec::new();
         for (i, sz) in sizes.iter().enumerate() {
             let b = std::fs::read(d.path().join(format!("9-{}", i + 1))).unwrap();
@@ -193,17 +120,5 @@ mod tests {
             all.extend(b);
         }
         assert_eq!(all, expect);
-    }
-
-    #[test]
-    fn reader_follows_fragments() {
-        let d = tempfile::tempdir().unwrap();
-        let mut s = FragmentSink::new(d.path(), 1, 4);
-        s.write_all(b"abcdefghij").unwrap();
-        s.flush().unwrap();
-        let mut r = FragmentReader::new(d.path(), 1, 4);
-        let mut out = vec![0u8; 10];
-        r.read_exact(&mut out).unwrap();
-        assert_eq!(&out, b"abcdefghij");
     }
 }

@@ -1,20 +1,23 @@
-//! The zip container, written forward with sizes patched into local headers once an entry is complete:
-//! no data descriptors, zip64 only where sizes or offsets need it, fixed timestamps and permissions.
+//! The zip container, written strictly forward (the archive streams into fragments and the hasher as it is made):
+//! an entry whose size and CRC are known when it starts (a file of one chunk) gets them in its local header; a
+//! larger one is always deflated and gets them in a data descriptor after its data (general purpose bit 3), as
+//! every extractor that reads the central directory supports. Zip64 only where sizes or offsets need it; fixed
+//! timestamps and permissions.
 
-use std::io;
-
-use super::sink::ArchiveWrite;
+use std::io::{self, Write};
 
 /// 1980-01-01 00:00:00 in MS-DOS format: the same for every entry so builds are reproducible.
 const DOS_TIME: u16 = 0;
 const DOS_DATE: u16 = (1 << 5) | 1;
 const FLAG_UTF8: u16 = 1 << 11;
+const FLAG_DESCRIPTOR: u16 = 1 << 3;
 /// An entry larger than this gets zip64 sizes in its local header (its deflate framing can add a little).
 pub const ZIP64_ENTRY_THRESHOLD: u64 = 0xFFFF_0000;
 const U32_MAX: u64 = 0xFFFF_FFFF;
 
 pub struct CentralRecord {
     name: Vec<u8>,
+    flags: u16,
     method: u16,
     crc: u32,
     csize: u64,
@@ -24,18 +27,21 @@ pub struct CentralRecord {
     external: u32,
 }
 
-/// Where the header of an entry still to be patched starts, and what it needs.
+/// An entry whose data is being written.
 pub struct OpenEntry {
-    header_at: u64,
     zip64: bool,
-    name_len: usize,
+    descriptor: bool,
     record: CentralRecord,
 }
 
-pub struct ZipOut<W: ArchiveWrite> {
+/// Receives every byte written, in order (the hasher).
+pub type Tap = crossbeam_channel::Sender<Vec<u8>>;
+
+pub struct ZipOut<W: Write> {
     out: W,
     pos: u64,
     central: Vec<CentralRecord>,
+    tap: Option<Tap>,
 }
 
 fn le16(v: &mut Vec<u8>, x: u16) {
@@ -54,28 +60,30 @@ fn external_attributes(is_dir: bool, executable: bool) -> u32 {
     (mode << 16) | if is_dir { 0x10 } else { 0 }
 }
 
-impl<W: ArchiveWrite> ZipOut<W> {
-    pub fn new(out: W) -> Self {
-        ZipOut { out, pos: 0, central: Vec::new() }
+impl<W: Write> ZipOut<W> {
+    pub fn new(out: W, tap: Option<Tap>) -> Self {
+        ZipOut { out, pos: 0, central: Vec::new(), tap }
     }
 
-    /// Bytes written so far.
-    pub fn position(&self) -> u64 {
-        self.pos
-    }
-
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-
+    #[cfg(test)]
     pub fn write_data(&mut self, data: &[u8]) -> io::Result<()> {
-        self.out.write_all(data)?;
+        self.write_owned(data.to_vec())
+    }
+
+    /// Writes `data`, then hands the buffer itself to the tap (no copy of large chunks).
+    pub fn write_owned(&mut self, data: Vec<u8>) -> io::Result<()> {
+        self.out.write_all(&data)?;
         self.pos += data.len() as u64;
+        if let Some(tap) = &self.tap {
+            if tap.send(data).is_err() {
+                return Err(io::Error::other("the hasher stopped"));
+            }
+        }
         Ok(())
     }
 
-    /// Starts an entry. When `known` holds (crc, compressed size) the header is final at once;
-    /// otherwise it is written with zeros and patched by [`ZipOut::finish_entry`].
+    /// Starts an entry. `known` holds (crc, compressed size) when they are known now; otherwise they follow the
+    /// data in a descriptor written by [`ZipOut::finish_entry`].
     pub fn begin_entry(
         &mut self,
         name: &str,
@@ -90,6 +98,9 @@ impl<W: ArchiveWrite> ZipOut<W> {
         let mut flags = 0;
         if !name.is_ascii() {
             flags |= FLAG_UTF8;
+        }
+        if known.is_none() {
+            flags |= FLAG_DESCRIPTOR;
         }
         let version = if zip64 { 45 } else if method == 8 || is_dir { 20 } else { 10 };
         let mut h = Vec::with_capacity(30 + name.len() + 20);
@@ -117,13 +128,13 @@ impl<W: ArchiveWrite> ZipOut<W> {
             le64(&mut h, csize);
         }
         let header_at = self.pos;
-        self.write_data(&h)?;
+        self.write_owned(h)?;
         Ok(OpenEntry {
-            header_at,
             zip64,
-            name_len: name.len(),
+            descriptor: known.is_none(),
             record: CentralRecord {
                 name: name.as_bytes().to_vec(),
+                flags,
                 method,
                 crc,
                 csize,
@@ -135,19 +146,20 @@ impl<W: ArchiveWrite> ZipOut<W> {
         })
     }
 
-    /// Ends an entry whose data was written; patches the local header when its values were not known up front.
-    pub fn finish_entry(&mut self, mut e: OpenEntry, crc: u32, csize: u64, patch: bool) -> io::Result<()> {
-        if patch {
-            self.out.patch(e.header_at + 14, &crc.to_le_bytes())?;
+    /// Ends an entry whose data was written, with its data descriptor when its header had no sizes.
+    pub fn finish_entry(&mut self, mut e: OpenEntry, crc: u32, csize: u64) -> io::Result<()> {
+        if e.descriptor {
+            let mut d = Vec::with_capacity(24);
+            le32(&mut d, 0x0807_4b50);
+            le32(&mut d, crc);
             if e.zip64 {
-                let mut sizes = e.record.usize.to_le_bytes().to_vec();
-                sizes.extend_from_slice(&csize.to_le_bytes());
-                self.out.patch(e.header_at + 30 + e.name_len as u64 + 4, &sizes)?;
+                le64(&mut d, csize);
+                le64(&mut d, e.record.usize);
             } else {
-                let mut sizes = (csize as u32).to_le_bytes().to_vec();
-                sizes.extend_from_slice(&(e.record.usize as u32).to_le_bytes());
-                self.out.patch(e.header_at + 18, &sizes)?;
+                le32(&mut d, csize as u32);
+                le32(&mut d, e.record.usize as u32);
             }
+            self.write_owned(d)?;
         }
         e.record.crc = crc;
         e.record.csize = csize;
@@ -182,7 +194,7 @@ impl<W: ArchiveWrite> ZipOut<W> {
             le32(&mut buf, 0x0201_4b50);
             le16(&mut buf, (3 << 8) | 45); // made by Unix, spec 4.5: the high half of the attributes is a mode
             le16(&mut buf, needed);
-            le16(&mut buf, if r.name.is_ascii() { 0 } else { FLAG_UTF8 });
+            le16(&mut buf, r.flags);
             le16(&mut buf, r.method);
             le16(&mut buf, DOS_TIME);
             le16(&mut buf, DOS_DATE);
@@ -199,12 +211,10 @@ impl<W: ArchiveWrite> ZipOut<W> {
             buf.extend_from_slice(&r.name);
             buf.extend_from_slice(&extra);
             if buf.len() >= 60 * 1024 {
-                self.write_data(&buf)?;
-                buf.clear();
+                self.write_owned(std::mem::take(&mut buf))?;
             }
         }
-        self.write_data(&buf)?;
-        buf.clear();
+        self.write_owned(std::mem::take(&mut buf))?;
         let cd_size = self.pos - cd_start;
         let need64 = count >= 0xFFFF || cd_size >= U32_MAX || cd_start >= U32_MAX;
         if need64 {
@@ -232,7 +242,7 @@ impl<W: ArchiveWrite> ZipOut<W> {
         le32(&mut buf, cd_size.min(U32_MAX) as u32);
         le32(&mut buf, cd_start.min(U32_MAX) as u32);
         le16(&mut buf, 0);
-        self.write_data(&buf)?;
+        self.write_owned(buf)?;
         self.out.flush()?;
         Ok((self.out, self.pos))
     }
@@ -245,19 +255,21 @@ mod tests {
 
     #[test]
     fn the_zip_crate_reads_what_we_write() {
-        let mut z = ZipOut::new(Cursor::new(Vec::new()));
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let mut z = ZipOut::new(Cursor::new(Vec::new()), Some(tx));
         let e = z.begin_entry("dir/", 0, 0, true, false, Some((0, 0))).unwrap();
-        z.finish_entry(e, 0, 0, false).unwrap();
+        z.finish_entry(e, 0, 0).unwrap();
         let data = b"hello hello hello hello";
         let deflated = super::super::compress::deflate_whole(data).unwrap();
         let crc = crc32fast::hash(data);
-        // Patched later, as the pipeline does for multi-chunk files.
+        // Sizes in a data descriptor, as the pipeline does for files of several chunks.
         let e = z.begin_entry("dir/é.txt", 8, data.len() as u64, false, true, None).unwrap();
         z.write_data(&deflated).unwrap();
-        z.finish_entry(e, crc, deflated.len() as u64, true).unwrap();
+        z.finish_entry(e, crc, deflated.len() as u64).unwrap();
         let (cur, size) = z.finish().unwrap();
         let bytes = cur.into_inner();
         assert_eq!(bytes.len() as u64, size);
+        assert_eq!(rx.try_iter().flatten().collect::<Vec<u8>>(), bytes, "the tap sees every byte, in order");
         let mut ar = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         assert_eq!(ar.len(), 2);
         let mut f = ar.by_name("dir/é.txt").unwrap();
