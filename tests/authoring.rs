@@ -4,12 +4,6 @@
 mod common;
 use common::*;
 
-fn ok_json(args: &[&str]) -> serde_json::Value {
-    let o = run(args);
-    assert!(o.status.success(), "{args:?}:\n{}\n{}", stdout(&o), stderr(&o));
-    json(&o)
-}
-
 #[test]
 fn inspect_reads_real_msi_properties_and_suggests_a_working_install_bat() {
     let t = tempfile::tempdir().unwrap();
@@ -157,4 +151,22 @@ fn footprint_matches_a_real_build_and_applies_the_rules() {
     let bad = run(&["plan", app.to_str().unwrap(), "--priority", "9", "--period-length", "5"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("never download"), "{}", stderr(&bad));
+}
+
+#[test]
+fn a_folder_of_thousands_of_files_is_analysed_without_trouble() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("many");
+    for d in 0..30 {
+        for f in 0..100 {
+            write(&app.join(format!("d{d:02}/f{f:03}.txt")), format!("{d}/{f}"));
+        }
+    }
+    write(&app.join("install.bat"), "x");
+    write(&app.join("d00/F000.TXT"), "same name but for case");
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    assert_eq!(a["files"].as_array().unwrap().len(), 3002);
+    assert_eq!(a["suggested_command"], "install.bat");
+    let w = a["warnings"].to_string();
+    assert!(w.contains("differ only by case"), "{w}");
 }

@@ -4,18 +4,12 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn build_json(args: &[&str]) -> serde_json::Value {
-    let o = run(args);
-    assert!(o.status.success(), "build failed:\n{}\n{}", stdout(&o), stderr(&o));
-    json(&o)
-}
-
 #[test]
 fn windows_folder_with_msi_builds_a_package_independent_tools_accept() {
     let t = tempfile::tempdir().unwrap();
     let app = windows_app(t.path());
     let out = t.path().join("out");
-    let r = build_json(&[
+    let r = ok_json(&[
         "build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000123",
         "--name", "Mon Appli", "--version", "2.1.0", "--fragment-size", "100KiB", "--json",
     ]);
@@ -87,7 +81,7 @@ fn same_inputs_give_identical_bytes_whatever_the_thread_count() {
     let mut dirs = Vec::new();
     for (i, threads) in ["1", "2", "4"].iter().enumerate() {
         let out = t.path().join(format!("out{i}"));
-        build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1234567890", "--threads", threads, "--json"]);
+        ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1234567890", "--threads", threads, "--json"]);
         dirs.push(out.join("1234567890"));
     }
     let first = names(&dirs[0]);
@@ -101,7 +95,7 @@ fn same_inputs_give_identical_bytes_whatever_the_thread_count() {
     let f = std::fs::File::options().append(true).open(app.join("install.bat")).unwrap();
     f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600)).unwrap();
     let out = t.path().join("again");
-    build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1234567890", "--json"]);
+    ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1234567890", "--json"]);
     assert_eq!(std::fs::read(out.join("1234567890/info")).unwrap(), std::fs::read(dirs[0].join("info")).unwrap());
 }
 
@@ -111,10 +105,10 @@ fn tiny_package_and_many_fragments() {
     let app = t.path().join("app");
     write(&app.join("install.bat"), "x");
     let out = t.path().join("out");
-    let r = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "42", "--fragment-size", "1MiB", "--json"]);
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "42", "--fragment-size", "1MiB", "--json"]);
     assert_eq!(r["fragments"], 1);
     let size = r["archive_size"].as_u64().unwrap();
-    let r2 = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "43", "--fragment-size", "7", "--json"]);
+    let r2 = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "43", "--fragment-size", "7", "--json"]);
     assert_eq!(r2["fragments"].as_u64().unwrap(), size.div_ceil(7));
     let v = run(&["verify", out.join("43").to_str().unwrap()]);
     assert!(v.status.success(), "{}", stdout(&v));
@@ -131,7 +125,7 @@ fn linux_package_is_a_tar_gz_with_an_executable_install_sh() {
     write(&app.join("install.sh"), "#!/bin/sh\necho ok > /tmp/marker\n");
     write(&app.join("lib/tool.so"), noise(50_000, 1));
     let out = t.path().join("out");
-    let r = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--os", "linux", "--id", "1700000200", "--json"]);
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--os", "linux", "--id", "1700000200", "--json"]);
     assert_eq!(r["archive_format"], "tar.gz");
     let dir = out.join("1700000200");
     let info = std::fs::read_to_string(dir.join("info")).unwrap();
@@ -158,7 +152,7 @@ fn notification_text_is_stored_as_the_windows_agent_must_show_it() {
     write(&app.join("install.bat"), "@echo off\r\n");
     let out = t.path().join("out");
     let text = "Mise à jour de \"Mon Appli\" & sécurité.\n<b>Enregistrez</b> votre travail.";
-    build_json(&[
+    ok_json(&[
         "build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000300", "--notify-text", text,
         "--countdown", "60", "--can-abort", "--no-delay", "--done-text", "Terminé, merci !", "--json",
     ]);
@@ -192,7 +186,7 @@ fn execute_store_and_manifest_builds() {
     write(&app.join("Mon Appli.msi"), noise(1000, 3));
     write(&app.join("debug.log"), "excluded");
     let out = t.path().join("out");
-    let r = build_json(&[
+    let r = ok_json(&[
         "build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000400", "--action", "execute",
         "--command", "msiexec /i \"Mon Appli.msi\" /qn /norestart", "--json",
     ]);
@@ -200,7 +194,7 @@ fn execute_store_and_manifest_builds() {
     let info = std::fs::read_to_string(out.join("1700000400/info")).unwrap();
     assert!(info.contains(" COMMAND=\"msiexec /i &quot;Mon Appli.msi&quot; /qn /norestart\" "), "quotes survive: {info}");
 
-    let r = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000401", "--path", "C:\\Apps\\Mon Appli", "--json"]);
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000401", "--path", "C:\\Apps\\Mon Appli", "--json"]);
     assert_eq!(r["action"], "STORE");
     assert!(std::fs::read_to_string(out.join("1700000401/info")).unwrap().contains(" PATH=\"C:\\Apps\\Mon Appli\" "));
 
@@ -214,7 +208,7 @@ fn execute_store_and_manifest_builds() {
         .replace("kind = \"launch\"\nfile = \"install.bat\"", "kind = \"execute\"\ncommand = \"msiexec /i \\\"Mon Appli.msi\\\" /qn\"")
         .replace("exclude = [", "exclude = [\"*.log\", ");
     std::fs::write(&manifest, text).unwrap();
-    let r = build_json(&["build", manifest.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000402", "--priority", "3", "--json"]);
+    let r = ok_json(&["build", manifest.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000402", "--priority", "3", "--json"]);
     assert_eq!(r["name"], "Mon Appli 3");
     assert_eq!(r["file_count"], 1, "only the MSI: no package.toml, no debug.log");
     assert!(std::fs::read_to_string(out.join("1700000402/info")).unwrap().contains(" PRI=\"3\" ACT=\"EXECUTE\" "));
@@ -228,7 +222,7 @@ fn command_only_execute_package_has_no_fragments() {
     let manifest = t.path().join("package.toml");
     write(&manifest, "[package]\nname = \"Flush DNS\"\n[action]\nkind = \"execute\"\ncommand = \"ipconfig /flushdns\"\n");
     let out = t.path().join("out");
-    let r = build_json(&["build", manifest.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000500", "--json"]);
+    let r = ok_json(&["build", manifest.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700000500", "--json"]);
     assert_eq!(r["fragments"], 0);
     assert_eq!(names(&out.join("1700000500")), ["info"]);
     let info = std::fs::read_to_string(out.join("1700000500/info")).unwrap();
@@ -276,13 +270,13 @@ fn bad_input_gets_a_clear_error_and_no_partial_output() {
     assert_eq!(j["error"]["code"], "launch_file_missing");
     assert!(j["error"]["message"].as_str().unwrap().contains("setup.exe"), "names what the root holds: {j}");
     // An existing package is never overwritten silently.
-    build_json(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--json"]);
+    ok_json(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--json"]);
     let before = std::fs::read(out.join("7/info")).unwrap();
     let o = run(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--priority", "2"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--replace"));
     assert_eq!(std::fs::read(out.join("7/info")).unwrap(), before);
-    build_json(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--priority", "2", "--replace", "--json"]);
+    ok_json(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--priority", "2", "--replace", "--json"]);
     assert!(std::fs::read_to_string(out.join("7/info")).unwrap().contains("PRI=\"2\""));
     assert_eq!(names(&out), ["7"], "no staging or trash folder left");
 }
@@ -297,7 +291,7 @@ fn zip64_for_a_file_over_4_gib() {
     let f = std::fs::File::create(app.join("disk.img")).unwrap();
     f.set_len((4u64 << 30) + 12345).unwrap();
     let out = t.path().join("out");
-    let r = build_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--json"]);
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--json"]);
     let dir = out.join("64");
     let zip = t.path().join("p.zip");
     std::fs::write(&zip, concat_fragments(&dir, "64", r["fragments"].as_u64().unwrap() as usize)).unwrap();

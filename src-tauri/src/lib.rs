@@ -44,7 +44,8 @@ pub struct FolderSummary {
     /// ACT and its value (the file to launch, the command or the target path).
     pub action: String,
     pub action_value: String,
-    pub listing: ocs_studio::scan::Listing,
+    /// Files, installers found (with MSI properties), warnings, suggested command.
+    pub analysis: ocs_studio::scan::Analysis,
 }
 
 /// The fields the Build screen lets the admin change before building.
@@ -89,21 +90,29 @@ fn analyze(path: &str) -> Result<FolderSummary, AppError> {
     let located = Located::resolve(std::path::Path::new(path), TargetOs::Windows).map_err(|e| AppError::new("manifest", e))?;
     let m = &located.manifest;
     let project = Project { manifest: m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
+    let cancel = CancelToken::new();
     let listing = project
-        .list(&CancelToken::new())
+        .list(&cancel)
         .map_err(|e| AppError::new("source", e))?
         .ok_or_else(|| AppError::new("source", "this manifest packages no folder (command-only package)"))?;
+    let analysis = ocs_studio::scan::analyze(&listing, &cancel).map_err(|e| AppError::new("source", e))?;
     let (_, value) = m.action.attribute();
+    // Without a manifest, the MSI's own name and version are the best label.
+    let msi = analysis.installers.iter().find(|i| i.msi.product_name.is_some()).map(|i| &i.msi);
+    let (name, version) = match (&located.file, msi) {
+        (None, Some(p)) => (p.product_name.clone().unwrap_or_default(), p.product_version.clone().unwrap_or_default()),
+        _ => (m.package.name.clone(), m.package.version.clone()),
+    };
     Ok(FolderSummary {
         folder: path.to_string(),
         manifest_file: located.file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-        name: m.package.name.clone(),
-        version: m.package.version.clone(),
+        name,
+        version,
         priority: m.package.priority,
         os: m.package.os,
         action: m.action.act().to_string(),
         action_value: value.to_string(),
-        listing,
+        analysis,
     })
 }
 

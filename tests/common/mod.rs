@@ -27,6 +27,13 @@ pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", stdout(o), stderr(o)))
 }
 
+/// Runs the CLI, which must succeed, and returns its JSON output.
+pub fn ok_json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?} failed:\n{}\n{}", stdout(&o), stderr(&o));
+    json(&o)
+}
+
 /// Runs an external tool and returns its stdout; panics with its output when it fails.
 pub fn tool(cmd: &str, args: &[&str]) -> String {
     let o = Command::new(cmd)

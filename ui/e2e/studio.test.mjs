@@ -2,7 +2,7 @@
 // Run with: xvfb-run -a -s "-screen 0 1280x800x24" npm run e2e  (after npm run app:build:debug)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -47,6 +47,29 @@ async function dropFolder(folder) {
   }, [folder]);
 }
 
+// A real MSI, built with Debian's wixl (as the core's tests do).
+function realMsi(dir, file, product, version) {
+  fs.mkdirSync(dir, { recursive: true });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "studio-wxs-"));
+  fs.writeFileSync(path.join(work, "payload.bin"), Buffer.alloc(400000, 3));
+  fs.writeFileSync(
+    path.join(work, "app.wxs"),
+    `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="${product}" Version="${version}" Manufacturer="ACME Logiciels" UpgradeCode="1B2C3D4E-5F60-4718-8293-A4B5C6D7E8F9" Language="1036">
+    <Package InstallerVersion="200" Compressed="yes"/>
+    <Media Id="1" Cabinet="app.cab" EmbedCab="yes"/>
+    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="App">
+      <Component Id="Main" Guid="2B3C4D5E-6F70-4819-A2B3-C4D5E6F7A8B9"><File Id="P" Source="payload.bin"/></Component>
+    </Directory></Directory></Directory>
+    <Feature Id="F" Level="1"><ComponentRef Id="Main"/></Feature>
+  </Product>
+</Wix>`,
+  );
+  const r = spawnSync("wixl", ["-o", path.join(dir, file), "app.wxs"], { cwd: work });
+  assert.equal(r.status, 0, `wixl failed: ${r.stderr}`);
+}
+
 function appFolder(name, files) {
   const dir = path.join(work, name);
   for (const [rel, content] of Object.entries(files)) {
@@ -89,18 +112,22 @@ describe("OCS Package Studio window", () => {
   it("builds a dropped folder with progress, then shows the verification", async () => {
     const folder = appFolder("Mon Appli", {
       "install.bat": "@echo off\r\nmsiexec /i \"Mon Appli.msi\" /passive /norestart\r\n",
-      "Mon Appli.msi": Buffer.alloc(3 * 1024 * 1024, 7),
       "config/réglages.ini": "[main]\nserveur=ocs\n",
     });
+    realMsi(folder, "Mon Appli.msi", "Mon Appli", "2.1.0");
     await dropFolder(folder);
     const count = await driver.wait(until.elementLocated(By.id("file-count")), 15000);
     assert.match(await count.getText(), /^3 /);
+    const installers = await driver.findElement(By.id("installers")).getText();
+    assert.match(installers, /Mon Appli\.msi/);
+    assert.match(installers, /Mon Appli · 2\.1\.0 · ACME Logiciels/);
+    assert.match(installers, /ProductCode \{[0-9A-F-]{36}\}/);
+    assert.equal(await driver.findElement(By.id("name")).getAttribute("value"), "Mon Appli");
+    assert.equal(await driver.findElement(By.id("version")).getAttribute("value"), "2.1.0");
     const out = path.join(work, "out");
     const outInput = await driver.findElement(By.id("out-dir"));
     await outInput.clear();
     await outInput.sendKeys(out);
-    const version = await driver.findElement(By.id("version"));
-    await version.sendKeys("2.1");
     await shot("analysis.png");
     await driver.findElement(By.id("build")).click();
     await driver.wait(until.elementLocated(By.id("verify-ok")), 30000);
@@ -111,7 +138,7 @@ describe("OCS Package Studio window", () => {
     assert.ok(fs.existsSync(path.join(dir, `${id}-1`)), "fragment written");
     const info = fs.readFileSync(path.join(dir, "info"), "utf8");
     assert.match(info, /ACT="LAUNCH"/);
-    assert.match(await driver.findElement(By.id("result")).getText(), /Mon Appli 2\.1/);
+    assert.match(await driver.findElement(By.id("result")).getText(), /Mon Appli 2\.1\.0/);
     await shot("built.png");
   });
 
@@ -120,6 +147,8 @@ describe("OCS Package Studio window", () => {
     const folder = appFolder("Sans script", { "setup.exe": "MZ" });
     await dropFolder(folder);
     await driver.wait(until.elementLocated(By.id("build")), 15000);
+    const warnings = await driver.findElement(By.id("summary")).getText();
+    assert.match(warnings, /install\.bat/, "the analysis already says install.bat is missing");
     const out = path.join(work, "out-bad");
     const outInput = await driver.findElement(By.id("out-dir"));
     await outInput.clear();

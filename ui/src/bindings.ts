@@ -14,6 +14,40 @@ export const commands = {
 };
 
 /* Types */
+export type Analysis = Analysis_Serialize | Analysis_Deserialize;
+
+export type Analysis_Deserialize = {
+	root: string,
+	files: FileInfo[],
+	file_count: number | null,
+	total_bytes: number | null,
+	installers: Installer_Deserialize[],
+	/**  `install.bat` (or `install.sh`) at the root, if there is one. */
+	entry_script?: string | null,
+	warnings: Warning[],
+	suggested_name?: string | null,
+	/**  The command `install.bat` should run (or runs already: "install.bat"). */
+	suggested_command?: string | null,
+	/**  The template behind the suggested command, to keep in the manifest. */
+	suggested_script?: Script_Deserialize | null,
+};
+
+export type Analysis_Serialize = {
+	root: string,
+	files: FileInfo[],
+	file_count: number | null,
+	total_bytes: number | null,
+	installers: Installer_Serialize[],
+	/**  `install.bat` (or `install.sh`) at the root, if there is one. */
+	entry_script: string | null,
+	warnings: Warning[],
+	suggested_name: string | null,
+	/**  The command `install.bat` should run (or runs already: "install.bat"). */
+	suggested_command: string | null,
+	/**  The template behind the suggested command, to keep in the manifest. */
+	suggested_script: Script_Serialize | null,
+};
+
 /**  An error as the UI shows it: a stable code to react on, and the core's message (what, where, how to fix). */
 export type AppError = {
 	code: string,
@@ -88,13 +122,9 @@ export type BuildRequest = {
 	priority: number,
 };
 
-/**  One file or folder of the package, named as it will be in the archive (`/` separators, no leading `/`). */
-export type Entry = {
-	name: string,
+export type FileInfo = {
+	path: string,
 	size: number | null,
-	is_dir: boolean,
-	/**  The owner-execute bit on the source file (kept as 0755 in the archive, for Linux/macOS scripts). */
-	executable: boolean,
 };
 
 /**  What the Start screen learns from a dropped folder. */
@@ -111,7 +141,8 @@ export type FolderSummary_Deserialize = {
 	/**  ACT and its value (the file to launch, the command or the target path). */
 	action: string,
 	action_value: string,
-	listing: Listing,
+	/**  Files, installers found (with MSI properties), warnings, suggested command. */
+	analysis: Analysis_Deserialize,
 };
 
 /**  What the Start screen learns from a dropped folder. */
@@ -125,16 +156,71 @@ export type FolderSummary_Serialize = {
 	/**  ACT and its value (the file to launch, the command or the target path). */
 	action: string,
 	action_value: string,
-	listing: Listing,
+	/**  Files, installers found (with MSI properties), warnings, suggested command. */
+	analysis: Analysis_Serialize,
 };
 
-export type Listing = {
-	root: string,
-	/**  Folders and files sorted by archive name: the archive's entry order. */
-	entries: Entry[],
-	file_count: number | null,
-	total_bytes: number | null,
+/**  One installer found in the folder. */
+export type Installer = Installer_Serialize | Installer_Deserialize;
+
+/**  What a file of the folder is, as far as installing goes. */
+export type InstallerKind = "msi" | "mst" | "msp" | "nsis" | "inno_setup" | "install_shield" | "wix_burn" | "seven_zip_sfx" | "win_rar_sfx" | "zip_sfx" | "plain_exe";
+
+/**  One installer found in the folder. */
+export type Installer_Deserialize = {
+	/**  Archive name (relative, `/` separators). */
+	path: string,
+	kind: InstallerKind,
+	/**  In plain words: "MSI package", "NSIS installer"… */
+	label: string,
+	size: number | null,
+	/**  Switches for an unattended run, when the technology has standard ones. */
+	silent_args?: string | null,
+} & MsiInfo_Deserialize;
+
+/**  One installer found in the folder. */
+export type Installer_Serialize = {
+	/**  Archive name (relative, `/` separators). */
+	path: string,
+	kind: InstallerKind,
+	/**  In plain words: "MSI package", "NSIS installer"… */
+	label: string,
+	size: number | null,
+	/**  Switches for an unattended run, when the technology has standard ones. */
+	silent_args: string | null,
+} & MsiInfo_Serialize;
+
+/**  The properties admins need from an MSI (the Property table and the summary information). */
+export type MsiInfo = MsiInfo_Serialize | MsiInfo_Deserialize;
+
+/**  The properties admins need from an MSI (the Property table and the summary information). */
+export type MsiInfo_Deserialize = {
+	product_name?: string | null,
+	product_version?: string | null,
+	manufacturer?: string | null,
+	product_code?: string | null,
+	upgrade_code?: string | null,
+	/**  Summary information: title/subject of a transform or patch, the MSI's own otherwise. */
+	title?: string | null,
+	/**  "x64", "Intel"… from the summary's template. */
+	arch?: string | null,
 };
+
+/**  The properties admins need from an MSI (the Property table and the summary information). */
+export type MsiInfo_Serialize = {
+	product_name: string | null,
+	product_version: string | null,
+	manufacturer: string | null,
+	product_code: string | null,
+	upgrade_code: string | null,
+	/**  Summary information: title/subject of a transform or patch, the MSI's own otherwise. */
+	title: string | null,
+	/**  "x64", "Intel"… from the summary's template. */
+	arch: string | null,
+};
+
+/**  How msiexec shows itself: nothing at all, or a progress bar without questions (the seed's /passive). */
+export type MsiUi = "quiet" | "passive";
 
 /**  One finding, with the agent's likely result and how to fix it. */
 export type Problem = {
@@ -164,6 +250,19 @@ export type Progress_Serialize = {
 	/**  The file being worked on, when there is one. */
 	current: string | null,
 };
+
+/**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
+export type Script = Script_Serialize | Script_Deserialize;
+
+/**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
+export type Script_Deserialize = { template: "msi-install"; msi: string; transforms?: string[]; properties?: { [key in string]: string }; ui?: MsiUi; 
+/**  Write a verbose msiexec log to %TEMP%\<name>.log. */
+log?: boolean } | { template: "msi-uninstall"; product_code: string; ui?: MsiUi } | { template: "exe-silent"; exe: string; args: string } | { template: "command"; line: string };
+
+/**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
+export type Script_Serialize = { template: "msi-install"; msi: string; transforms: string[]; properties: { [key in string]: string }; ui: MsiUi; 
+/**  Write a verbose msiexec log to %TEMP%\<name>.log. */
+log: boolean } | { template: "msi-uninstall"; product_code: string; ui: MsiUi } | { template: "exe-silent"; exe: string; args: string } | { template: "command"; line: string };
 
 export type Severity = 
 /**  The agent would fail or refuse the package. */

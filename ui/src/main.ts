@@ -47,20 +47,40 @@ function startView(): string {
     </section>${errorBox(state.kind === "start" ? state.error : undefined)}`;
 }
 
+function installersView(s: FolderSummary): string {
+  const list = s.analysis.installers;
+  if (list.length === 0) return `<span class="muted">${esc(t().noInstaller)}</span>`;
+  return list
+    .map((i) => {
+      const props = [i.product_name, i.product_version, i.manufacturer].filter(Boolean).join(" · ");
+      const code = i.product_code ? `<br/><span class="mono small">ProductCode ${esc(i.product_code)}</span>` : "";
+      const silent = i.silent_args ? `<br/><span class="mono small">${esc(t().silent)} ${esc(i.silent_args)}</span>` : "";
+      return `<div class="installer"><strong>${esc(i.path)}</strong> <span class="chip">${esc(i.label)}</span>${props ? `<br/>${esc(props)}` : ""}${code}${silent}</div>`;
+    })
+    .join("");
+}
+
 function summaryView(s: FolderSummary): string {
-  const roots = s.listing.entries.filter((e) => !e.name.includes("/") || (e.is_dir && e.name.split("/").length === 2));
+  const tops = new Set<string>();
+  for (const f of s.analysis.files) {
+    const i = f.path.indexOf("/");
+    tops.add(i < 0 ? f.path : f.path.slice(0, i + 1));
+  }
+  const roots = [...tops].sort().map((name) => ({ name, is_dir: name.endsWith("/") }));
   return `<section class="card" id="summary">
     <h2>${esc(s.name || s.folder)}</h2>
     <dl>
       <dt>${esc(t().folder)}</dt><dd class="mono">${esc(s.folder)}</dd>
       <dt>${esc(t().manifest)}</dt><dd class="mono">${esc(s.manifest_file ?? t().noManifest)}</dd>
-      <dt>${esc(t().content)}</dt><dd id="file-count">${s.listing.file_count ?? 0} ${esc(t().files)} · ${esc(size(s.listing.total_bytes))}</dd>
+      <dt>${esc(t().content)}</dt><dd id="file-count">${s.analysis.file_count ?? 0} ${esc(t().files)} · ${esc(size(s.analysis.total_bytes))}</dd>
       <dt>${esc(t().action)}</dt><dd class="mono">${esc(s.action)} ${esc(s.action_value)}</dd>
       <dt>${esc(t().rootFiles)}</dt><dd class="roots">${roots
         .slice(0, 12)
         .map((e) => `<span class="chip ${e.is_dir ? "dir" : ""}">${esc(e.name)}</span>`)
         .join("")}</dd>
+      <dt>${esc(t().installers)}</dt><dd id="installers">${installersView(s)}</dd>
     </dl>
+    ${s.analysis.warnings.map((w) => `<p class="warn analysis-warning">⚠ ${esc(w.message)}</p>`).join("")}
   </section>`;
 }
 
