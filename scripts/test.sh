@@ -22,8 +22,8 @@ step "real OCS server on loopback (scripts/ocs-server/setup.sh)"
 bash scripts/ocs-server/setup.sh > "${TMPDIR:-/tmp}/ocs-server-setup.log" 2>&1 || { tail -40 "${TMPDIR:-/tmp}/ocs-server-setup.log"; exit 1; }
 tail -n 8 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 
-step "tests judged by the real OCS console"
-cargo test --workspace --locked --test real_console -- --ignored
+step "tests judged by the real OCS console and the real agent"
+cargo test --workspace --locked --test real_console --test real_agent -- --ignored
 
 step "UI: type check, build, app with the UI embedded"
 (cd ui && npm run --silent app:build:debug)
