@@ -70,7 +70,7 @@ pub fn plan(archive_bytes: u64, fragment_size: u64, priority: u8, cycle: &Downlo
     let mut fragments = sizes.iter();
     while touches < needed {
         let cycle_no = i % cycle.period_length as u64 + 1;
-        if priority == 0 || cycle_no % priority as u64 == 0 {
+        if priority == 0 || cycle_no.is_multiple_of(priority as u64) {
             touches += 1;
             if let Some(&s) = fragments.next() {
                 t += s as f64 / bytes_per_s + cycle.frag_latency_s as f64;

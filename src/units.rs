@@ -79,7 +79,7 @@ impl fmt::Display for ByteSize {
         } else {
             return write!(f, "{b} B");
         };
-        if b % div == 0 {
+        if b.is_multiple_of(div) {
             write!(f, "{} {unit}", b / div)
         } else {
             write!(f, "{:.1} {unit}", b as f64 / div as f64)
@@ -97,7 +97,7 @@ impl std::str::FromStr for ByteSize {
 impl serde::Serialize for ByteSize {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Manifests stay readable: whole units are written as text, anything else as bytes.
-        if self.0 > 0 && self.0 % Self::KIB == 0 {
+        if self.0 > 0 && self.0.is_multiple_of(Self::KIB) {
             s.serialize_str(&self.to_string().replace(' ', ""))
         } else {
             s.serialize_u64(self.0)

@@ -311,10 +311,9 @@ fn check_attributes(p: &ParsedInfo, dir_name: &str, opts: &VerifyOptions, f: &mu
     } else if !digest.is_empty() {
         f.warn("digest_without_files", "DIGEST is set but FRAGS=\"0\"", REBUILD);
     }
-    for (k, allowed_empty) in [("NOTIFY_USER", false), ("NOTIFY_CAN_ABORT", false), ("NOTIFY_CAN_DELAY", false), ("NEED_DONE_ACTION", false)] {
+    for k in ["NOTIFY_USER", "NOTIFY_CAN_ABORT", "NOTIFY_CAN_DELAY", "NEED_DONE_ACTION"] {
         match get(k) {
             Some("0") | Some("1") => {}
-            Some("") if allowed_empty => {}
             Some(v) => f.error("bad_flag", format!("{k}=\"{v}\" is not 0 or 1"), REBUILD),
             None => f.warn("attr_missing", format!("info has no {k} attribute (the console always writes it)"), REBUILD),
         }

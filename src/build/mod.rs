@@ -14,7 +14,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::digest::DigestEncoding;
 use sink::{CountingSink, FragmentSink};
 use crate::fragment::{self, FragmentError};
 use crate::info::Info;
@@ -258,7 +257,6 @@ pub fn build(
     publish_dir(staging, &final_dir, opts.replace)?;
     progress.report(Progress { stage: Stage::Done, done: archive_size, total: archive_size, current: None });
 
-    debug_assert!(m.digest.encoding != DigestEncoding::Hexa || digest.is_empty() || digest.len() == DigestEncoding::Hexa.encoded_len(m.digest.algorithm));
     Ok(BuildReport {
         id,
         name: m.display_name(),

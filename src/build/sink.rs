@@ -78,7 +78,7 @@ impl Write for FragmentSink {
             return Ok(0);
         }
         let room = self.size - self.pos % self.size;
-        if self.pos % self.size == 0 {
+        if self.pos.is_multiple_of(self.size) {
             if let Some(mut w) = self.current.take() {
                 w.flush()?;
             }
