@@ -14,7 +14,7 @@ use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
 #[derive(Parser)]
-#[command(name = "ocs-studio", version, about = "Build, verify and roll out OCS Inventory NG deployment packages", long_about = None)]
+#[command(name = "ocs-studio", version, about = "Author, build and verify OCS Inventory NG deployment packages (publishing to a server comes next)", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
