@@ -170,3 +170,49 @@ fn a_folder_of_thousands_of_files_is_analysed_without_trouble() {
     let w = a["warnings"].to_string();
     assert!(w.contains("differ only by case"), "{w}");
 }
+
+/// A real NSIS installer, compiled by Debian's makensis, is recognised from its bytes.
+#[test]
+fn a_real_nsis_installer_is_recognised() {
+    let t = tempfile::tempdir().unwrap();
+    let work = t.path().join("nsis");
+    write(&work.join("payload.txt"), "contenu de l'outil\n".repeat(1000));
+    write(
+        &work.join("outil.nsi"),
+        "OutFile \"Setup Outil 1.0.exe\"\nName \"Outil\"\nRequestExecutionLevel user\nSection\nSetOutPath $TEMP\nFile payload.txt\nSectionEnd\n",
+    );
+    let o = std::process::Command::new("makensis")
+        .current_dir(&work)
+        .args(["-V1", "outil.nsi"])
+        .output()
+        .expect("makensis is needed (apt-get install nsis; the README's test command does it)");
+    assert!(o.status.success(), "makensis failed: {}", stderr(&o));
+    let app = t.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::rename(work.join("Setup Outil 1.0.exe"), app.join("Setup Outil 1.0.exe")).unwrap();
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    assert_eq!(a["installers"][0]["kind"], "nsis", "{a}");
+    assert_eq!(a["installers"][0]["silent_args"], "/S");
+    assert_eq!(a["suggested_command"], "\"Setup Outil 1.0.exe\" /S");
+}
+
+/// Transforms and patches (Windows Installer files of other kinds) are told apart from MSIs, and a transform
+/// next to the MSI goes into the suggested TRANSFORMS=.
+#[test]
+fn transforms_and_patches_are_recognised() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    make_msi(&app, "produit.msi", "Produit", "4.0", 1000);
+    for (name, kind) in [("français.mst", msi::PackageType::Transform), ("correctif 4.0.1.msp", msi::PackageType::Patch)] {
+        let f = std::fs::File::create(app.join(name)).unwrap();
+        let mut p = msi::Package::create(kind, f).unwrap();
+        p.flush().unwrap();
+    }
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    let kind = |p: &str| a["installers"].as_array().unwrap().iter().find(|i| i["path"] == p).map(|i| i["kind"].as_str().unwrap().to_string());
+    assert_eq!(kind("produit.msi").as_deref(), Some("msi"));
+    assert_eq!(kind("français.mst").as_deref(), Some("mst"));
+    assert_eq!(kind("correctif 4.0.1.msp").as_deref(), Some("msp"));
+    assert!(a["suggested_command"].as_str().unwrap().starts_with("msiexec /i produit.msi TRANSFORMS=\"français.mst\" /qn"), "{}", a["suggested_command"]);
+}
