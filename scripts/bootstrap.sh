@@ -12,7 +12,8 @@ die() { printf '\033[31m[bootstrap] %s\033[0m\n' "$*" >&2; exit 1; }
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: build tools and WebKitGTK for the app; the rest only for the tests
-# (Xvfb + WebKitWebDriver for the window tests, wixl for real MSIs, unzip/zip/xmllint/python3 as independent judges).
+# (Xvfb + WebKitWebDriver for the window tests, wixl and makensis for real installers, unzip/zip/xmllint/python3
+# as independent judges).
 pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev curl ca-certificates)
 if [ $want_tests -eq 1 ]; then
     pkgs+=(xvfb xauth webkit2gtk-driver wixl nsis libxml2-utils zip unzip python3 imagemagick)
