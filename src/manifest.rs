@@ -417,7 +417,7 @@ impl Manifest {
 }
 
 fn check_text(field: &'static str, value: &str) -> Result<(), ManifestError> {
-    match value.chars().find(|&c| c != '\n' && c != '\r' && c != '\t' && crate::xml::first_forbidden_char(&c.to_string()).is_some()) {
+    match crate::xml::first_forbidden_char(value) {
         Some(c) => Err(ManifestError::ControlChar { field, code: c as u32 }),
         None => Ok(()),
     }

@@ -17,11 +17,14 @@ pub fn escape_attr(value: &str) -> String {
     out
 }
 
-/// Characters XML 1.0 forbids anywhere in a document (an agent's parser would die on them).
+/// A character XML 1.0 forbids anywhere in a document (an agent's parser would die on it).
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The first character of `value` that XML 1.0 forbids.
 pub fn first_forbidden_char(value: &str) -> Option<char> {
-    value.chars().find(|&c| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-    })
+    value.chars().find(|&c| is_forbidden(c))
 }
 
 #[cfg(test)]

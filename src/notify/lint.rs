@@ -62,7 +62,7 @@ pub fn lint(text: &str, enabled: bool) -> Vec<Lint> {
     if enabled && text.trim().is_empty() {
         push(Level::Error, "empty", "the user will see an empty dialog: write the message, or turn the notification off".into());
     }
-    if let Some(c) = text.chars().find(|&c| (c as u32) < 32 && !"\n\r\t".contains(c)) {
+    if let Some(c) = crate::xml::first_forbidden_char(text) {
         push(Level::Error, "control_char", format!("the control character U+{:04X} cannot be stored in info: remove it", c as u32));
     }
     let mut open: Vec<String> = Vec::new();
@@ -110,7 +110,7 @@ pub fn lint(text: &str, enabled: bool) -> Vec<Lint> {
 /// Applies the safe fixes: removes tags the dialog does not render, closes unclosed tags, drops control characters,
 /// trims trailing blank lines. Quotes, accents and line breaks need no fix: the studio stores them correctly.
 pub fn autofix(text: &str) -> String {
-    let cleaned: String = text.chars().filter(|&c| (c as u32) >= 32 || "\n\t".contains(c)).collect();
+    let cleaned: String = text.chars().filter(|&c| !crate::xml::is_forbidden(c) && c != '\r').collect();
     let mut out = String::with_capacity(cleaned.len());
     let mut open: Vec<String> = Vec::new();
     let mut rest = cleaned.as_str();

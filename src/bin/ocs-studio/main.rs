@@ -245,13 +245,12 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
     (bar, sink)
 }
 
-/// Reads the manifest for SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
-fn load_project(source: &Path, os: Option<TargetOs>) -> Result<(Manifest, PathBuf, Option<PathBuf>), Failure> {
-    let l = Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
+/// Resolves SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
+fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
+    Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
         let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_)) { "source" } else { "manifest" };
         Failure::from((code, e))
-    })?;
-    Ok((l.manifest, l.base_dir, l.file))
+    })
 }
 
 fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
@@ -338,7 +337,7 @@ fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
 }
 
 fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
-    let (mut m, base, manifest_file) = load_project(&a.source, a.os.map(Into::into))?;
+    let Located { manifest: mut m, base_dir: base, file: manifest_file } = locate(&a.source, a.os.map(Into::into))?;
     apply_overrides(&mut m, &a)?;
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
