@@ -123,7 +123,8 @@ pub struct Project<'a> {
 
 impl Project<'_> {
     pub fn source_dir(&self) -> Option<PathBuf> {
-        self.manifest.source.as_ref().map(|s| self.base_dir.join(&s.folder))
+        // "." is the manifest's own folder: say "/x/app", not "/x/app/.", in messages.
+        self.manifest.source.as_ref().map(|s| if s.folder == Path::new(".") { self.base_dir.to_path_buf() } else { self.base_dir.join(&s.folder) })
     }
 
     /// Lists the files to package (None for a command-only package).
@@ -131,7 +132,7 @@ impl Project<'_> {
         let Some(src) = &self.manifest.source else { return Ok(None) };
         let skip = self.manifest_file.and_then(|p| p.canonicalize().ok()).into_iter().collect();
         let ex = Excludes::new(&src.exclude, skip)?;
-        scan::list(&self.base_dir.join(&src.folder), &ex, cancel).map(Some)
+        scan::list(&self.source_dir().expect("checked above"), &ex, cancel).map(Some)
     }
 }
 
