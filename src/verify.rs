@@ -189,6 +189,9 @@ pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, can
 
 fn finish(mut r: VerifyReport, f: Findings) -> VerifyReport {
     r.ok = !f.0.iter().any(|p| p.severity == Severity::Error);
+    for p in &f.0 {
+        tracing::debug!(dir = %r.dir.display(), code = p.code, severity = ?p.severity, "{}", p.message);
+    }
     r.problems = f.0;
     r
 }

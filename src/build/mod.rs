@@ -225,6 +225,9 @@ pub fn build(
         .tempdir_in(&opts.out_dir)
         .map_err(|e| out_err(&opts.out_dir, e))?;
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    if let Some(l) = &listing {
+        tracing::debug!(id, files = l.file_count, bytes = l.total_bytes, threads, "building package");
+    }
 
     let (digest, sizes, archive_size, format) = match &listing {
         None => (String::new(), Vec::new(), 0, None),
@@ -256,6 +259,7 @@ pub fn build(
         return Err(BuildError::Cancelled);
     }
     publish_dir(staging, &final_dir, opts.replace)?;
+    tracing::info!(id, dir = %final_dir.display(), archive_size, fragments = sizes.len(), ms = started.elapsed().as_millis() as u64, "package built");
     progress.report(Progress { stage: Stage::Done, done: archive_size, total: archive_size, current: None });
 
     Ok(BuildReport {
