@@ -10,4 +10,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" >&2
+# Without arguments: every corpus, median of 5 runs (what docs/performance.md reports).
+[ $# -gt 0 ] || set -- a b c --runs 5
 cargo bench --bench build_vs_zip -- "$@"
