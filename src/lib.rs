@@ -1,8 +1,9 @@
 //! OCS Package Studio core: turns an application folder into an OCS Inventory NG deployment package
-//! (`info` + fragments, in the console's exact layout), verifies it like the agents do, and (later) publishes it.
+//! (`info` + fragments, in the console's exact layout), verifies it like the agents do, and publishes, deploys and follows it on a real OCS server (`ocs`).
 //! The desktop app and the `ocs-studio` CLI are two thin callers of this API; nothing here knows about either.
 
 pub mod build;
+pub mod credentials;
 pub mod digest;
 pub mod footprint;
 pub mod fragment;
@@ -10,6 +11,7 @@ pub mod fsx;
 pub mod info;
 pub mod manifest;
 pub mod notify;
+pub mod ocs;
 pub mod planner;
 pub mod progress;
 pub mod scan;

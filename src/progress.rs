@@ -13,6 +13,10 @@ pub enum Stage {
     Compressing,
     Fragmenting,
     Verifying,
+    /// Talking to the server: checks before and after an upload.
+    Checking,
+    Uploading,
+    Activating,
     Done,
 }
 

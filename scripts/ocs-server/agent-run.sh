@@ -6,6 +6,8 @@
 # Env:   OCS_AGENT_TIMEOUT  seconds for the whole run incl. the download worker (default 120);
 #                           after it every process left from this run is killed
 #        OCS_AGENT_LOG      log file (default $OCS_TEST_STATE/agent-<TAG>-<date>.log)
+#        OCS_AGENT_BASEVARDIR  the agent's data folder (default: Debian's); another folder is
+#                           another computer for the server (new device id), e.g. a second ring
 #        OCS_AGENT_EXTRA    extra agent options, word-split (e.g. "--force"; do not use
 #                           --force for deployments: it skips the PROLOG, so no orders arrive)
 # Exit: 0 = agent ran and the worker (if any) finished; 1 = agent failed; 124 = timeout.
@@ -16,6 +18,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 need_root
 
 TAG=${1:-ALPHA}
+basevar_opt=()
+if [ -n "${OCS_AGENT_BASEVARDIR:-}" ]; then
+    OCS_AGENT_VARDIR=$OCS_AGENT_BASEVARDIR/http:__127.0.0.1_ocsinventory
+    basevar_opt=(--basevardir="$OCS_AGENT_BASEVARDIR")
+fi
 TIMEOUT=${OCS_AGENT_TIMEOUT:-120}
 LOG=${OCS_AGENT_LOG:-$OCS_TEST_STATE/agent-$TAG-$(date +%Y%m%d-%H%M%S).log}
 mkdir -p "$(dirname "$LOG")"
@@ -36,7 +43,7 @@ timed_out() { [ "$(now_us)" -ge "$deadline" ]; }
 # setsid: the agent and its forked worker get their own process group, so that exactly
 # the processes of this run can be found and stopped.
 # shellcheck disable=SC2086
-setsid ocsinventory-agent --nolocal --server "$OCS_AGENT_SERVER" --tag "$TAG" \
+setsid ocsinventory-agent --nolocal --server "$OCS_AGENT_SERVER" --tag "$TAG" "${basevar_opt[@]}" \
     --logfile="$LOG" --debug ${OCS_AGENT_EXTRA:-} >>"$LOG.stdout" 2>&1 </dev/null &
 pid=$!
 sleep 0.2

@@ -2,6 +2,7 @@
 //! (human text by default, one JSON object with --json). It holds no packaging logic of its own.
 
 mod authoring;
+mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
 #[derive(Parser)]
-#[command(name = "ocs-studio", version, about = "Author, build and verify OCS Inventory NG deployment packages (publishing to a server comes next)", long_about = None)]
+#[command(name = "ocs-studio", version, about = "Author, build, verify, publish and deploy OCS Inventory NG packages", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +41,18 @@ enum Command {
     Footprint(authoring::FootprintArgs),
     /// Compare fragment sizes: count and delivery time per PC from the agents' download cycle
     Plan(authoring::PlanArgs),
+    /// Check a console password and save it in the system keyring
+    Login(server::LoginArgs),
+    /// Forget the saved password of a console user
+    Logout(server::LogoutArgs),
+    /// Publish a package to the OCS console, check what the server serves, activate it; prints the server's package id
+    Publish(server::PublishArgs),
+    /// Assign a published package to computers by TAG (contains ALPHA by default) or name, in rings
+    Deploy(server::DeployArgs),
+    /// Per-state counts and computers of a published package, each state explained (or --list the packages)
+    Stats(server::StatsArgs),
+    /// Delete a package from the server: assignments, activation, files and console entry
+    Delete(server::DeleteArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -50,7 +63,7 @@ enum ActionKind {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum OsArg {
+pub enum OsArg {
     Windows,
     Linux,
     Macos,
@@ -198,6 +211,12 @@ fn main() -> ExitCode {
         Command::Texts(a) => (a.json, authoring::texts(a)),
         Command::Footprint(a) => (a.json, authoring::footprint(a)),
         Command::Plan(a) => (a.json, authoring::plan(a)),
+        Command::Login(a) => (a.server.json, server::login(a)),
+        Command::Logout(a) => (a.server.json, server::logout(a)),
+        Command::Publish(a) => (a.server.json, server::publish(a)),
+        Command::Deploy(a) => (a.server.json, server::deploy(a)),
+        Command::Stats(a) => (a.server.json, server::stats(a)),
+        Command::Delete(a) => (a.server.json, server::delete(a)),
     };
     match result {
         Ok(code) => code,
@@ -233,6 +252,9 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
             Stage::Compressing => "compressing",
             Stage::Fragmenting => "fragmenting",
             Stage::Verifying => "verifying",
+            Stage::Checking => "checking",
+            Stage::Uploading => "uploading",
+            Stage::Activating => "activating",
             Stage::Done => "done",
         };
         b.set_prefix(prefix);
@@ -246,7 +268,7 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
 }
 
 /// Resolves SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
-fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
+pub fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
     Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
         let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_)) { "source" } else { "manifest" };
         Failure::from((code, e))

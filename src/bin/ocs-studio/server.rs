@@ -1,0 +1,389 @@
+//! The server commands: login, logout, publish, deploy, stats, delete. Each one is a thin caller of `ocs_studio::ocs`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ocs_studio::credentials;
+use ocs_studio::ocs::{self, ComputerFilter, Console, OcsError, PublishOptions, ServerSpec};
+use ocs_studio::{BuildOptions, ByteSize, Project, TargetOs};
+
+use crate::{cancel_on_ctrl_c, locate, progress_bar, Failure, OsArg};
+
+/// Which server and as whom. The password comes from the keyring (see `login`) or OCS_STUDIO_PASSWORD.
+#[derive(clap::Args, Clone)]
+pub struct ServerArgs {
+    /// The OCS console's address, e.g. https://ocs.example.com/ocsreports/
+    #[arg(long, env = "OCS_STUDIO_SERVER")]
+    server: String,
+    /// Console user
+    #[arg(long, env = "OCS_STUDIO_USER")]
+    user: String,
+    /// PEM file of the CA that signed the server's certificate (the cacert.pem deployed to agents); default: the system's trust store
+    #[arg(long, env = "OCS_STUDIO_CA")]
+    ca: Option<PathBuf>,
+    /// Print one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ServerArgs {
+    fn spec(&self) -> ServerSpec {
+        ServerSpec { url: self.server.clone(), user: self.user.clone(), ca: self.ca.clone() }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Read the password from standard input (one line) instead of asking on the terminal
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(clap::Args)]
+pub struct LogoutArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(clap::Args)]
+pub struct PublishArgs {
+    /// A built package folder (OUT/<ID>), or an application folder / package.toml, which is built first
+    source: PathBuf,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Name shown in the console (default: the manifest's "Name Version")
+    #[arg(long)]
+    name: Option<String>,
+    /// Description shown in the console
+    #[arg(long)]
+    description: Option<String>,
+    /// Target OS of a package folder (default: from its archive, zip = windows)
+    #[arg(long, value_enum)]
+    os: Option<OsArg>,
+    /// Manifest giving the name, description and fragment size of a package folder
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// HTTPS server address agents fetch info from, host/path (default: <console host>/download)
+    #[arg(long)]
+    info_location: Option<String>,
+    /// File server address for the fragments, host/path (default: the HTTPS server address)
+    #[arg(long)]
+    fragment_location: Option<String>,
+    /// If a different package of that name exists: publish, move its computers to the new one, delete the old one
+    #[arg(long)]
+    replace: bool,
+}
+
+#[derive(clap::Args)]
+pub struct DeployArgs {
+    /// The package's id on the server (printed by publish)
+    server_id: String,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Computers whose TAG contains this text (case-insensitive)
+    #[arg(long, default_value = "ALPHA", conflicts_with = "all")]
+    tag: String,
+    /// Computers whose name contains this text (with --tag: both must match)
+    #[arg(long)]
+    name: Option<String>,
+    /// Every computer of the server (the last ring)
+    #[arg(long)]
+    all: bool,
+    /// Only if the computers of this previous ring (TAG contains it) succeeded well enough
+    #[arg(long)]
+    after: Option<String>,
+    /// Success rate the previous ring needs, in percent of its finished computers
+    #[arg(long, default_value_t = 90.0, requires = "after")]
+    min_success: f64,
+    /// Show the computers that would get the package, assign nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(clap::Args)]
+pub struct StatsArgs {
+    /// The package's id on the server (omit with --list)
+    #[arg(required_unless_present = "list")]
+    server_id: Option<String>,
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// List the server's packages instead
+    #[arg(long)]
+    list: bool,
+    /// Explanations in this language
+    #[arg(long, value_enum, default_value = "en")]
+    lang: Lang,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Lang {
+    En,
+    Fr,
+}
+
+#[derive(clap::Args)]
+pub struct DeleteArgs {
+    /// The package's id on the server
+    server_id: String,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+fn fail(e: OcsError) -> Failure {
+    Failure { code: e.code(), message: e.to_string() }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
+}
+
+async fn connect(a: &ServerArgs) -> Result<Console, Failure> {
+    let spec = a.spec();
+    let (password, _) = credentials::password(&spec).map_err(fail)?;
+    Console::connect(&spec, &password).await.map_err(fail)
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("report serializes"));
+}
+
+pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
+    let spec = a.server.spec();
+    let password = if a.password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| Failure::from(("input", e)))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        rpassword::prompt_password(format!("Password for {} on {}: ", spec.user, spec.url)).map_err(|e| Failure::from(("input", e)))?
+    };
+    if password.is_empty() {
+        return Err(Failure { code: "input", message: "empty password: type the console password of this user".into() });
+    }
+    let console = runtime().block_on(Console::connect(&spec, &password)).map_err(fail)?;
+    let store = credentials::save(&spec, &password).map_err(fail)?;
+    if a.server.json {
+        println!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": store }));
+    } else {
+        println!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
+    let removed = credentials::forget(&a.server.spec()).map_err(fail)?;
+    if a.server.json {
+        println!("{}", serde_json::json!({ "ok": true, "removed": removed }));
+    } else if removed {
+        println!("Forgot the password of {} on {}", a.server.user, a.server.server);
+    } else {
+        println!("No password was saved for {} on {}", a.server.user, a.server.server);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A package folder as is, or a folder/manifest built first into a temporary folder.
+fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<tempfile::TempDir>), Failure> {
+    let mut opts = PublishOptions {
+        name: String::new(),
+        description: String::new(),
+        os: TargetOs::Windows,
+        fragment_size: None,
+        info_location: a.info_location.clone(),
+        fragment_location: a.fragment_location.clone(),
+        replace: a.replace,
+    };
+    let is_package = a.source.join("info").is_file();
+    let manifest_src = if is_package { a.manifest.clone() } else { Some(a.source.clone()) };
+    let mut temp = None;
+    let dir = if let Some(src) = manifest_src {
+        let loc = locate(&src, a.os.map(Into::into))?;
+        let m = &loc.manifest;
+        opts.name = m.display_name();
+        opts.description = m.package.description.clone();
+        opts.os = m.package.os;
+        opts.fragment_size = Some(m.fragments.size.0);
+        if is_package {
+            a.source.clone()
+        } else {
+            let t = tempfile::Builder::new().prefix("ocs-studio-publish-").tempdir().map_err(|e| Failure::from(("output", e)))?;
+            let cancel = cancel_on_ctrl_c();
+            let (bar, sink) = progress_bar();
+            let project = Project { manifest: m, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
+            let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), id: None, replace: false, threads: None }, &sink, &cancel);
+            bar.finish_and_clear();
+            let r = r.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
+            if !a.server.json {
+                eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(&r));
+            }
+            let dir = r.dir.clone();
+            temp = Some(t);
+            dir
+        }
+    } else {
+        a.source.clone()
+    };
+    if is_package && a.manifest.is_none() {
+        opts.os = a.os.map(Into::into).unwrap_or_else(|| guess_os(&dir));
+        opts.name = format!("Package {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    }
+    if let Some(n) = &a.name {
+        opts.name = n.clone();
+    }
+    if let Some(d) = &a.description {
+        opts.description = d.clone();
+    }
+    if opts.description.is_empty() {
+        opts.description = format!("Published by OCS Package Studio {}", ocs_studio::VERSION);
+    }
+    Ok((dir, opts, temp))
+}
+
+/// A zip (PK) first fragment means Windows; gzip means Linux.
+fn guess_os(dir: &Path) -> TargetOs {
+    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut head = [0u8; 2];
+    let is_gzip = std::fs::File::open(dir.join(format!("{id}-1"))).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && head == [0x1f, 0x8b];
+    if is_gzip {
+        TargetOs::Linux
+    } else {
+        TargetOs::Windows
+    }
+}
+
+pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
+    let (dir, opts, _temp) = package_source(&a)?;
+    let cancel = cancel_on_ctrl_c();
+    let (bar, sink) = progress_bar();
+    let r = runtime().block_on(async {
+        let c = connect(&a.server).await?;
+        ocs::publish(&c, &dir, &opts, &sink, &cancel).await.map_err(fail)
+    });
+    bar.finish_and_clear();
+    let r = r?;
+    if a.server.json {
+        print_json(&r);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if r.already_published {
+        println!("Already published: \"{}\" is package {} on the server (same content); nothing was sent", r.name, r.server_id);
+    } else {
+        println!("Published \"{}\" as package {} on {} (activation {})", r.name, r.server_id, r.console, r.enable_id);
+        println!("  {} in {} fragment(s), digest {}", ByteSize(r.archive_size), r.fragments, r.digest);
+        println!("  {} serves the same info; the fragments match the digest", r.info_url);
+        if !r.fragment_note.is_empty() {
+            println!("  fragments: {}", r.fragment_note);
+        }
+        if let Some(old) = &r.replaced {
+            println!("  replaced package {old}: {} computer(s) moved to the new one, the old one deleted", r.moved_computers);
+        }
+        for s in &r.steps {
+            println!("  {:>6} ms  {:<16} {}", s.ms, s.step, s.detail);
+        }
+    }
+    println!("{}", r.server_id);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
+    let filter = ComputerFilter { tag: if a.all { None } else { Some(a.tag.clone()) }, name: a.name.clone() };
+    let out = runtime().block_on(async {
+        let c = connect(&a.server).await?;
+        let gate = match &a.after {
+            Some(ring) => {
+                let st = ocs::stats(&c, &a.server_id).await.map_err(fail)?;
+                let g = ocs::ring_gate(&st, ring, a.min_success);
+                if !g.open {
+                    return Err(Failure { code: "ring_gate", message: format!("not widening the rollout: {}", g.reason) });
+                }
+                Some(g)
+            }
+            None => None,
+        };
+        let computers = ocs::find_computers(&c, &filter).await.map_err(fail)?;
+        if computers.is_empty() {
+            return Err(Failure { code: "no_computers", message: format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or use --all", filter.describe()) });
+        }
+        if a.dry_run {
+            return Ok((computers, None, gate));
+        }
+        let r = ocs::affect(&c, &a.server_id, &computers).await.map_err(fail)?;
+        Ok((computers, Some(r), gate))
+    })?;
+    let (computers, report, gate) = out;
+    if a.server.json {
+        println!("{}", serde_json::json!({ "ok": true, "filter": filter, "computers": computers, "report": report, "gate": gate, "dry_run": a.dry_run }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(g) = &gate {
+        println!("Gate open: {}", g.reason);
+    }
+    println!("{} {}:", computers.len(), filter.describe());
+    for m in &computers {
+        println!("  {:<24} TAG {:<16} last contact {}", m.name, m.tag, m.last_contact);
+    }
+    match report {
+        None => println!("Dry run: nothing assigned"),
+        Some(r) => {
+            println!("Assigned package {} to {} computer(s); {} already had it", r.server_id, r.assigned.len(), r.already.len());
+            println!("Follow it with: ocs-studio stats {}", r.server_id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
+    let rt = runtime();
+    if a.list {
+        let list = rt.block_on(async { ocs::package_list(&connect(&a.server).await?, "").await.map_err(fail) })?;
+        if a.server.json {
+            println!("{}", serde_json::json!({ "ok": true, "packages": list }));
+        } else {
+            for p in &list {
+                println!("{:<12} {:<40} {:<8} {} fragment(s), priority {}, created {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let id = a.server_id.clone().unwrap_or_default();
+    let st = rt.block_on(async { ocs::stats(&connect(&a.server).await?, &id).await.map_err(fail) })?;
+    if a.server.json {
+        let counts: serde_json::Map<String, serde_json::Value> = st.counts.iter().map(|c| (c.state.clone(), c.count.into())).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "ok": true, "server_id": st.server_id, "name": st.name, "total": st.total,
+                "succeeded": st.succeeded, "failed": st.failed, "pending": st.pending,
+                "counts": counts, "states": st.counts, "machines": st.machines,
+            }))
+            .expect("serializes")
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fr = matches!(a.lang, Lang::Fr);
+    println!("Package {} \"{}\": {} computer(s) — {} succeeded, {} failed, {} pending", st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending);
+    for c in &st.counts {
+        let e = &c.explanation;
+        let (meaning, fix) = if fr { (&e.meaning_fr, &e.fix_fr) } else { (&e.meaning_en, &e.fix_en) };
+        println!("\n{:>5}  {}\n       {}", c.count, c.state, meaning);
+        if !fix.is_empty() {
+            println!("       {} {}", if fr { "À faire :" } else { "Fix:" }, fix);
+        }
+        for m in st.machines.iter().filter(|m| m.state == c.state) {
+            println!("         - {} (TAG {}) {}", m.name, m.tag, m.since);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn delete(a: DeleteArgs) -> Result<ExitCode, Failure> {
+    let p = runtime().block_on(async { ocs::delete(&connect(&a.server).await?, &a.server_id).await.map_err(fail) })?;
+    if a.server.json {
+        println!("{}", serde_json::json!({ "ok": true, "deleted": p }));
+    } else {
+        println!("Deleted package {} \"{}\": assignments, activation, files and console entry", p.server_id, p.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,100 @@
+//! Console passwords live in the operating system's keyring, one entry per server and user; never in files,
+//! logs or command lines. `OCS_STUDIO_PASSWORD` in the environment overrides it for CI and automation.
+//! On a Linux machine without a Secret Service (a headless server, CI), the kernel keyring of the login session
+//! is used instead: the password then lasts as long as the session.
+
+use crate::ocs::{OcsError, ServerSpec};
+
+const SERVICE: &str = "ocs-package-studio";
+/// The environment variable automation sets instead of using the keyring.
+pub const PASSWORD_ENV: &str = "OCS_STUDIO_PASSWORD";
+
+/// Where a password came from, for messages ("saved in …").
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Store {
+    Environment,
+    Keyring,
+    /// The Linux kernel keyring of this login session (no Secret Service was available).
+    SessionKeyring,
+}
+
+impl Store {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Store::Environment => "the OCS_STUDIO_PASSWORD environment variable",
+            Store::Keyring => "the system keyring",
+            Store::SessionKeyring => "this login session's kernel keyring (no Secret Service is running; it is forgotten at logout)",
+        }
+    }
+}
+
+fn account(spec: &ServerSpec) -> String {
+    let url = crate::ocs::Console::normalized(&spec.url).unwrap_or_else(|_| spec.url.clone());
+    format!("{}@{}", spec.user, url)
+}
+
+fn entries(spec: &ServerSpec) -> Vec<(Store, Result<keyring::Entry, keyring::Error>)> {
+    let acc = account(spec);
+    #[allow(unused_mut)]
+    let mut v = vec![(Store::Keyring, keyring::Entry::new(SERVICE, &acc))];
+    #[cfg(target_os = "linux")]
+    v.push((
+        Store::SessionKeyring,
+        keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, &acc).map(|c| keyring::Entry::new_with_credential(Box::new(c))),
+    ));
+    v
+}
+
+fn unavailable(e: &keyring::Error) -> bool {
+    matches!(e, keyring::Error::PlatformFailure(_) | keyring::Error::NoStorageAccess(_))
+}
+
+/// The password for `spec`: the environment variable first, then the keyring.
+pub fn password(spec: &ServerSpec) -> Result<(String, Store), OcsError> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        if !p.is_empty() {
+            return Ok((p, Store::Environment));
+        }
+    }
+    for (store, entry) in entries(spec) {
+        match entry.and_then(|e| e.get_password()) {
+            Ok(p) => return Ok((p, store)),
+            // Not saved there, or that store does not exist on this machine: try the next one.
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) if unavailable(&e) => tracing::debug!(store = ?store, error = %e, "keyring store unavailable"),
+            Err(e) => return Err(OcsError::Keyring(e.to_string())),
+        }
+    }
+    Err(OcsError::NoPassword { url: spec.url.clone(), user: spec.user.clone() })
+}
+
+/// Saves the password for `spec` in the system keyring (or the session keyring when there is none).
+pub fn save(spec: &ServerSpec, password: &str) -> Result<Store, OcsError> {
+    let mut errors = Vec::new();
+    for (store, entry) in entries(spec) {
+        match entry.and_then(|e| e.set_password(password)) {
+            Ok(()) => {
+                tracing::info!(user = %spec.user, url = %spec.url, store = ?store, "password saved");
+                return Ok(store);
+            }
+            Err(e) => errors.push(format!("{}: {e}", store.describe())),
+        }
+    }
+    Err(OcsError::Keyring(errors.join("; ")))
+}
+
+/// Removes the saved password for `spec`; true when there was one.
+pub fn forget(spec: &ServerSpec) -> Result<bool, OcsError> {
+    let mut removed = false;
+    for (_, entry) in entries(spec) {
+        match entry.and_then(|e| e.delete_credential()) {
+            Ok(()) => removed = true,
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) if unavailable(&e) => {}
+            Err(e) => return Err(OcsError::Keyring(e.to_string())),
+        }
+    }
+    Ok(removed)
+}

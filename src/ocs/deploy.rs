@@ -1,0 +1,167 @@
+//! Deployment: find computers by TAG (contains ALPHA by default) or name, assign a package to them in one step,
+//! and widen the rollout in rings only when the previous ring succeeded well enough.
+
+use super::stats::{activations, check_id, field, find_package, stats, MachineState, PackageStats};
+use super::{Console, OcsError};
+
+/// A computer as the console lists it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Computer {
+    pub id: String,
+    pub name: String,
+    pub tag: String,
+    /// Last contact with the server.
+    pub last_contact: String,
+    pub os: String,
+}
+
+/// Which computers: TAG and name are "contains", case-insensitive (as the console's search); both must match.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ComputerFilter {
+    pub tag: Option<String>,
+    pub name: Option<String>,
+}
+
+impl ComputerFilter {
+    pub fn matches(&self, c: &Computer) -> bool {
+        let has = |hay: &str, needle: &Option<String>| needle.as_deref().is_none_or(|n| hay.to_lowercase().contains(&n.to_lowercase()));
+        has(&c.tag, &self.tag) && has(&c.name, &self.name)
+    }
+
+    pub fn describe(&self) -> String {
+        match (&self.tag, &self.name) {
+            (None, None) => "all computers".into(),
+            (Some(t), None) => format!("computers whose TAG contains '{t}'"),
+            (None, Some(n)) => format!("computers whose name contains '{n}'"),
+            (Some(t), Some(n)) => format!("computers whose TAG contains '{t}' and name contains '{n}'"),
+        }
+    }
+}
+
+/// Computers matching `filter`, by name.
+pub async fn find_computers(c: &Console, filter: &ComputerFilter) -> Result<Vec<Computer>, OcsError> {
+    let cols = ["ID", "TAG", "name", "lastcome", "osname"];
+    let rows = c.datatable("function=visu_computers", "onglet=ACTIVE", &cols, "").await?;
+    let mut out: Vec<Computer> = rows
+        .iter()
+        .map(|r| Computer { id: field(r, "ID"), name: field(r, "name"), tag: field(r, "TAG"), last_contact: field(r, "lastcome"), os: field(r, "osname") })
+        .filter(|c| !c.id.is_empty() && filter.matches(c))
+        .collect();
+    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// The result of one assignment.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeployReport {
+    pub server_id: String,
+    pub enable_id: String,
+    /// Newly assigned.
+    pub assigned: Vec<Computer>,
+    /// Already had the package (left as they were, so a success is never reset).
+    pub already: Vec<Computer>,
+}
+
+/// Assigns package `server_id` to `computers`, skipping those that already have it.
+pub async fn affect(c: &Console, server_id: &str, computers: &[Computer]) -> Result<DeployReport, OcsError> {
+    check_id(server_id)?;
+    find_package(c, server_id).await?;
+    let enable_id = activations(c, server_id).await?.into_iter().next().ok_or_else(|| OcsError::NotActivated(server_id.to_string()))?.enable_id;
+    let current = stats(c, server_id).await?;
+    let (already, todo): (Vec<Computer>, Vec<Computer>) = computers.iter().cloned().partition(|m| current.machines.iter().any(|s| s.id == m.id));
+    // The ids travel in the URL, as the console's own links do: keep each request short.
+    for chunk in todo.chunks(200) {
+        let ids = chunk.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(",");
+        let q = format!("function=pack_search&idchecked={ids}&origine=mach");
+        let page = c.get(&q).await?;
+        let csrf = c.csrf_of(&page, Some("pack_affect"), &q)?;
+        let fields = vec![
+            csrf,
+            ("onglet".to_string(), "MACH".to_string()),
+            ("old_onglet".to_string(), "MACH".to_string()),
+            ("DWL_OPT".to_string(), "NO".to_string()),
+            ("MODIF".to_string(), enable_id.clone()),
+        ];
+        let answer = c.post(&q, &fields).await?;
+        let said = answer.alerts("success").join(" ");
+        let n: Option<usize> = said.split_whitespace().next().and_then(|w| w.parse().ok());
+        if n != Some(chunk.len()) {
+            let err = answer.alerts("danger").join(" ");
+            return Err(OcsError::Console { page: "pack_search".into(), message: format!("expected {} assignments, the console says: {said} {err}", chunk.len()) });
+        }
+    }
+    tracing::info!(server_id, assigned = todo.len(), already = already.len(), "package assigned");
+    Ok(DeployReport { server_id: server_id.to_string(), enable_id, assigned: todo, already })
+}
+
+/// Whether the previous ring did well enough to widen the rollout.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RingGate {
+    /// The previous ring's TAG text.
+    pub ring: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub machines: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub finished: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub succeeded: usize,
+    /// Successes among finished computers, in percent.
+    pub rate: Option<f64>,
+    pub threshold: f64,
+    pub open: bool,
+    pub reason: String,
+}
+
+/// Judges ring `ring` (computers whose TAG contains it) of a package's statistics against `threshold` percent.
+pub fn ring_gate(st: &PackageStats, ring: &str, threshold: f64) -> RingGate {
+    let members: Vec<&MachineState> = st.machines.iter().filter(|m| m.tag.to_lowercase().contains(&ring.to_lowercase())).collect();
+    let rate = PackageStats::success_rate(&members);
+    let finished = members.iter().filter(|m| super::explain(&m.state).outcome != super::Outcome::Pending).count();
+    let succeeded = members.iter().filter(|m| super::explain(&m.state).outcome == super::Outcome::Success).count();
+    let (open, reason) = match rate {
+        _ if members.is_empty() => (false, format!("no computer of ring '{ring}' has this package: deploy to that ring first")),
+        None => (false, format!("none of the {} computers of ring '{ring}' has finished yet: wait for results", members.len())),
+        Some(r) if r + 1e-9 < threshold => {
+            (false, format!("ring '{ring}' succeeded on {succeeded} of {finished} finished computers ({r:.0} %), below the {threshold:.0} % required: fix the failures first (see stats)"))
+        }
+        Some(r) => (true, format!("ring '{ring}' succeeded on {succeeded} of {finished} finished computers ({r:.0} %, at least {threshold:.0} % required)")),
+    };
+    RingGate { ring: ring.to_string(), machines: members.len(), finished, succeeded, rate, threshold, open, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comp(name: &str, tag: &str) -> Computer {
+        Computer { id: name.into(), name: name.into(), tag: tag.into(), last_contact: String::new(), os: String::new() }
+    }
+
+    #[test]
+    fn filters_are_contains_and_case_insensitive() {
+        let f = ComputerFilter { tag: Some("alpha".into()), name: None };
+        assert!(f.matches(&comp("PC1", "COMPTA-ALPHA")));
+        assert!(!f.matches(&comp("PC2", "BETA")));
+        let f = ComputerFilter { tag: Some("ALPHA".into()), name: Some("pc1".into()) };
+        assert!(f.matches(&comp("PC1", "ALPHA")) && !f.matches(&comp("PC2", "ALPHA")));
+        assert!(ComputerFilter::default().matches(&comp("x", "")));
+    }
+
+    #[test]
+    fn the_gate_needs_finished_successes() {
+        let m = |id: &str, tag: &str, s: &str| MachineState { id: id.into(), name: id.into(), tag: tag.into(), state: s.into(), since: String::new() };
+        let mut st = PackageStats { server_id: "1".into(), name: "x".into(), total: 0, counts: vec![], machines: vec![], succeeded: 0, failed: 0, pending: 0 };
+        assert!(!ring_gate(&st, "ALPHA", 90.0).open);
+        st.machines = vec![m("1", "ALPHA", "NOTIFIED")];
+        let g = ring_gate(&st, "ALPHA", 90.0);
+        assert!(!g.open && g.reason.contains("finished"));
+        st.machines = vec![m("1", "ALPHA", "SUCCESS"), m("2", "ALPHA", "ERR_EXECUTE"), m("3", "BETA", "ERR_EXECUTE")];
+        let g = ring_gate(&st, "alpha", 50.0);
+        assert!(g.open && g.rate == Some(50.0) && g.machines == 2, "{g:?}");
+        assert!(!ring_gate(&st, "ALPHA", 90.0).open);
+    }
+}

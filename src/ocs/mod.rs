@@ -1,0 +1,106 @@
+//! Talking to a real OCS Inventory NG server the way a browser does: the console (ocsreports) has no write API,
+//! so publishing, activation, deployment, statistics and deletion drive its pages and AJAX tables over HTTP(S).
+
+mod codes;
+mod console;
+mod deploy;
+mod publish;
+mod stats;
+mod tls;
+
+use std::path::PathBuf;
+
+pub use codes::{explain, Explanation, Outcome};
+pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
+pub use deploy::{affect, find_computers, ring_gate, Computer, ComputerFilter, DeployReport, RingGate};
+pub use publish::{publish, PublishOptions, PublishReport, PublishStep, DEFAULT_UPLOAD_LIMIT};
+pub use stats::{delete, package_list, stats, MachineState, PackageStats, ServerPackage, StateCount};
+pub use tls::CertInfo;
+
+/// Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ServerSpec {
+    /// The console's address, e.g. `https://ocs.example.com/ocsreports/`.
+    pub url: String,
+    pub user: String,
+    /// A PEM file with the CA(s) that signed the server's certificate (the `cacert.pem` deployed to agents).
+    /// Without it the system's trust store is used.
+    pub ca: Option<PathBuf>,
+}
+
+/// What can go wrong between the studio and an OCS server. Each message says what happened, where, and how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum OcsError {
+    #[error("{url} is not a valid console address ({reason}); give the console's URL, e.g. https://ocs.example.com/ocsreports/")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot reach {url}: {detail}. Check the address and port, that the server is up, and any proxy or firewall in between")]
+    Unreachable { url: String, detail: String },
+    #[error("{0}")]
+    Tls(Box<tls::TlsFailure>),
+    #[error("no OCS console answers at {url} ({detail}); give the console's address, usually https://<server>/ocsreports/")]
+    NotAConsole { url: String, detail: String },
+    #[error("the console at {url} refused user '{user}'{detail}. Check the user name and password (`ocs-studio login` saves a new one)")]
+    LoginRefused { url: String, user: String, detail: String },
+    #[error("no password for '{user}' on {url}: run `ocs-studio login --server {url} --user {user}` once (it saves it in the system keyring), or set OCS_STUDIO_PASSWORD")]
+    NoPassword { url: String, user: String },
+    #[error("the system keyring failed ({0}); set OCS_STUDIO_PASSWORD for this run, or unlock/start the keyring service")]
+    Keyring(String),
+    #[error("user '{user}' may not {what} on this console: ask an OCS administrator for a profile with deployment rights")]
+    Forbidden { user: String, what: String },
+    #[error(
+        "the archive is {size} but this console accepts uploads up to {limit}{assumed}: above that PHP drops the file \
+         and the console stores an empty package (or answers \"CSRF ATTACK!!!\"). Fix one of: raise PHP's \
+         upload_max_filesize and post_max_size for /ocsreports (Debian: /etc/apache2/conf-available/ocsinventory-reports.conf) \
+         above {size}; or split the application into several smaller packages; or publish the files directly to the \
+         server's download folder"
+    )]
+    UploadTooLarge { size: crate::ByteSize, limit: crate::ByteSize, assumed: &'static str },
+    #[error("the console rejected the request to {page}: {message}")]
+    Console { page: String, message: String },
+    #[error("the console answered {page} with something unexpected ({detail}); it may be a version the studio does not know (seen: {version})")]
+    Unexpected { page: String, detail: String, version: String },
+    #[error("a package named '{name}' already exists on the server as {server_id} with different content; publish again with --replace to publish the new one, move its computers over and remove the old one, or change the version")]
+    NameTaken { name: String, server_id: String },
+    #[error("the server does not hold what was sent for package {server_id}: {detail}. The package was removed from the server again")]
+    Mismatch { server_id: String, detail: String },
+    #[error("the package files are not served at {url}: {detail}. Check the HTTPS/file server addresses (agents fetch https://<address>/<id>/info) and the web server's /download alias; nothing was activated")]
+    NotServed { url: String, detail: String },
+    #[error("package {0} does not exist on the server (or was deleted); list the server's packages with `ocs-studio stats --list`")]
+    NoSuchPackage(String),
+    #[error("package {0} is not activated yet: publish it with the studio (which activates it) or activate it in the console first")]
+    NotActivated(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("cannot read the package: {0}")]
+    Package(String),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl OcsError {
+    /// A stable code for scripts and for the UI's translated headlines.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OcsError::BadUrl { .. } => "bad_url",
+            OcsError::Unreachable { .. } => "unreachable",
+            OcsError::Tls(_) => "tls",
+            OcsError::NotAConsole { .. } => "not_a_console",
+            OcsError::LoginRefused { .. } => "login_refused",
+            OcsError::NoPassword { .. } => "no_password",
+            OcsError::Keyring(_) => "keyring",
+            OcsError::Forbidden { .. } => "forbidden",
+            OcsError::UploadTooLarge { .. } => "upload_too_large",
+            OcsError::Console { .. } => "console_error",
+            OcsError::Unexpected { .. } => "console_unexpected",
+            OcsError::NameTaken { .. } => "name_taken",
+            OcsError::Mismatch { .. } => "server_mismatch",
+            OcsError::NotServed { .. } => "not_served",
+            OcsError::NoSuchPackage(_) => "no_such_package",
+            OcsError::NotActivated(_) => "not_activated",
+            OcsError::Refused(_) => "refused",
+            OcsError::Package(_) => "package",
+            OcsError::Cancelled => "cancelled",
+        }
+    }
+}

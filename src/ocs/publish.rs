@@ -1,0 +1,717 @@
+//! Publishing a built package through the console: checks that can fail early (offline verification, upload
+//! limit, name already used), the console's build form with every value exactly as the local `info` holds it,
+//! the fragment size the admin chose, a read-back of what the server serves, then activation. Any failure after
+//! the package exists on the server deletes it again, so nothing half-made stays there.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::console::{BuildFlow, Page, UploadLimit};
+use super::stats::{activations, delete, package_list, stats};
+use super::{deploy, Console, OcsError};
+use crate::digest::Hasher;
+use crate::info::{self, ParsedInfo};
+use crate::manifest::TargetOs;
+use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
+use crate::xml::escape_attr;
+use crate::ByteSize;
+
+/// Debian's `upload_max_filesize` for the console (its Apache configuration sets 100m).
+pub const DEFAULT_UPLOAD_LIMIT: u64 = 100 << 20;
+const MIB: u64 = 1 << 20;
+
+/// What to publish as, and where agents will fetch it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PublishOptions {
+    /// The package name the console shows (the studio uses "Name Version").
+    pub name: String,
+    pub description: String,
+    pub os: TargetOs,
+    /// The fragment size the admin chose, in bytes (the manifest's); `None`: deduced from the package.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub fragment_size: Option<u64>,
+    /// HTTPS server address agents fetch `info` from (host/path, no scheme), default `<console host>/download`.
+    pub info_location: Option<String>,
+    /// File server address for the fragments, default the same as `info_location`.
+    pub fragment_location: Option<String>,
+    /// Publish even if a different package of that name exists: the new one takes over its computers and the old
+    /// one is deleted.
+    pub replace: bool,
+}
+
+/// One step of a publication, as shown while it runs and in the report.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PublishStep {
+    pub step: String,
+    pub detail: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub ms: u64,
+}
+
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PublishReport {
+    /// The package's id on the server (FILEID): what `deploy`, `stats` and `delete` take.
+    pub server_id: String,
+    pub enable_id: String,
+    pub name: String,
+    pub console: String,
+    /// True when the same package was already there: nothing was uploaded.
+    pub already_published: bool,
+    /// The package this one replaced (its computers moved over, then deleted).
+    pub replaced: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub moved_computers: usize,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub archive_size: u64,
+    pub digest: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub fragments: usize,
+    /// How the console was made to cut the package, and what differs from the local build.
+    pub fragment_note: String,
+    pub upload_limit: Option<UploadLimit>,
+    pub info_url: String,
+    pub fragment_url: Option<String>,
+    pub steps: Vec<PublishStep>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub duration_ms: u64,
+}
+
+/// A built package on disk: its parsed `info` and fragment files.
+struct Local {
+    info: ParsedInfo,
+    fragments: Vec<PathBuf>,
+    size: u64,
+}
+
+impl Local {
+    fn open(dir: &Path) -> Result<Local, OcsError> {
+        let bad = |m: String| OcsError::Package(m);
+        let bytes = std::fs::read(dir.join("info")).map_err(|e| bad(format!("{}: {e}; give a package folder built by `ocs-studio build` (it holds info and <ID>-1…)", dir.join("info").display())))?;
+        let info = info::parse(&bytes).map_err(|e| bad(e.to_string()))?;
+        let id = info.get("ID").unwrap_or_default().to_string();
+        let frags: usize = info.get("FRAGS").unwrap_or("0").parse().map_err(|_| bad("FRAGS is not a number".into()))?;
+        let mut fragments = Vec::with_capacity(frags);
+        let mut size = 0;
+        for i in 1..=frags {
+            let p = dir.join(format!("{id}-{i}"));
+            size += std::fs::metadata(&p).map_err(|e| bad(format!("{}: {e}; rebuild the package", p.display())))?.len();
+            fragments.push(p);
+        }
+        Ok(Local { info, fragments, size })
+    }
+
+    fn get(&self, k: &str) -> &str {
+        self.info.get(k).unwrap_or_default()
+    }
+
+    fn action_attr(&self) -> &'static str {
+        match self.get("ACT") {
+            "STORE" => "PATH",
+            "LAUNCH" => "NAME",
+            _ => "COMMAND",
+        }
+    }
+}
+
+/// The attributes that differ between the local `info` and the server's (ID and FRAGS are checked separately).
+fn differences(local: &ParsedInfo, served: &ParsedInfo) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in &local.attributes {
+        if k == "ID" || k == "FRAGS" {
+            continue;
+        }
+        match served.get(k) {
+            Some(s) if s == v => {}
+            Some(s) => out.push(format!("{k} is \"{s}\" on the server, \"{v}\" here")),
+            None => out.push(format!("{k} is missing on the server")),
+        }
+    }
+    for (k, _) in &served.attributes {
+        if local.get(k).is_none() {
+            out.push(format!("the server adds {k}"));
+        }
+    }
+    out
+}
+
+/// A 2.9+ console cuts by a whole number of MiB: the ratio giving the same fragment count as the local build,
+/// nearest to the size the admin chose. `None` when no whole-MiB ratio gives that count.
+pub(crate) fn ratio_for(size: u64, count: usize, chosen: u64) -> Option<u64> {
+    let count_for = |r: u64| size.div_ceil(r * MIB) as usize;
+    let target = chosen.div_ceil(MIB).max(1);
+    (1..=9999u64).filter(|&r| count_for(r) == count).min_by_key(|&r| r.abs_diff(target))
+}
+
+/// Location values as the console stores them: host/path only. 2.11 silently strips anything else (a port's `:`).
+fn check_location(what: &str, loc: &str) -> Result<String, OcsError> {
+    let loc = loc.trim().trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string();
+    if loc.is_empty() {
+        return Err(OcsError::Refused(format!("the {what} address is empty: give host/path, e.g. ocs.example.com/download")));
+    }
+    if let Some(c) = loc.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))) {
+        return Err(OcsError::Refused(format!(
+            "the {what} address '{loc}' contains '{c}', which the console silently removes (so a port like :8443 cannot be given): serve /download on the default port, or use a name without it"
+        )));
+    }
+    Ok(loc)
+}
+
+struct Steps<'a> {
+    list: Vec<PublishStep>,
+    t: Instant,
+    progress: &'a dyn ProgressSink,
+}
+
+impl Steps<'_> {
+    fn start(&mut self, stage: Stage, what: &str) {
+        self.t = Instant::now();
+        self.progress.report(Progress { stage, done: 0, total: 0, current: Some(what.to_string()) });
+    }
+    fn done(&mut self, step: &str, detail: impl Into<String>) {
+        let detail = detail.into();
+        tracing::debug!(step, %detail, "publish step");
+        self.list.push(PublishStep { step: step.to_string(), detail, ms: self.t.elapsed().as_millis() as u64 });
+    }
+}
+
+/// Publishes the package folder `dir` (…/<ID>, from `ocs-studio build`) and activates it.
+pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<PublishReport, OcsError> {
+    let started = Instant::now();
+    let mut steps = Steps { list: Vec::new(), t: Instant::now(), progress };
+    let check_cancel = || if cancel.is_cancelled() { Err(OcsError::Cancelled) } else { Ok(()) };
+
+    // 1. The package itself, checked like the agent would, before anything is sent.
+    steps.start(Stage::Verifying, "verify");
+    let local = Local::open(dir)?;
+    let vdir = dir.to_path_buf();
+    let vcancel = cancel.clone();
+    let report = tokio::task::spawn_blocking(move || crate::verify::verify(&vdir, &Default::default(), &(), &vcancel))
+        .await
+        .map_err(|e| OcsError::Package(e.to_string()))?
+        .map_err(|e| if cancel.is_cancelled() { OcsError::Cancelled } else { OcsError::Package(e.to_string()) })?;
+    if !report.ok {
+        let first = report.problems.iter().find(|p| p.severity == crate::Severity::Error).map(|p| format!("{} ({}): {}", p.message, p.code, p.fix)).unwrap_or_default();
+        return Err(OcsError::Package(format!("the package fails offline verification, so agents would fail too: {first}")));
+    }
+    steps.done("verify", format!("{} fragment(s), {}, digest {}", local.fragments.len(), ByteSize(local.size), local.get("DIGEST")));
+    check_cancel()?;
+
+    let name = opts.name.trim().to_string();
+    if name.is_empty() {
+        return Err(OcsError::Refused("the package name is empty: give the name the console will show (e.g. \"Firefox 128.0\")".into()));
+    }
+    let info_loc = check_location("HTTPS server", opts.info_location.as_deref().unwrap_or(&c.default_download_location()))?;
+    let pack_loc = check_location("file server", opts.fragment_location.as_deref().unwrap_or(&info_loc))?;
+    if c.version.flow == BuildFlow::Legacy {
+        legacy_representable(&local)?;
+    }
+
+    // 2. The upload limit, before uploading.
+    steps.start(Stage::Checking, "upload-limit");
+    let limit = if local.size > 0 { Some(c.upload_limit().await) } else { None };
+    if let Some(l) = limit {
+        if local.size > l.bytes {
+            return Err(OcsError::UploadTooLarge { size: ByteSize(local.size), limit: ByteSize(l.bytes), assumed: if l.measured { "" } else { " (Debian's default; the console did not show its own)" } });
+        }
+        steps.done("upload-limit", format!("{} ≤ {}{}", ByteSize(local.size), ByteSize(l.bytes), if l.measured { "" } else { " (assumed)" }));
+    }
+
+    // 3. Same name already there: identical → nothing to do; different → only with `replace`.
+    steps.start(Stage::Checking, "existing");
+    let mut replaced = None;
+    for p in package_list(c, "").await?.into_iter().filter(|p| p.name == name) {
+        let same = match fetch_info(c, &info_loc, &p.server_id).await {
+            Ok(served) => differences(&local.info, &served).is_empty() && served.get("FRAGS").is_some(),
+            Err(_) => false,
+        };
+        if same {
+            let acts = activations(c, &p.server_id).await?;
+            if let Some(a) = acts.first() {
+                steps.done("existing", format!("already published as {}", p.server_id));
+                return Ok(PublishReport {
+                    server_id: p.server_id.clone(),
+                    enable_id: a.enable_id.clone(),
+                    name,
+                    console: c.version.to_string(),
+                    already_published: true,
+                    replaced: None,
+                    moved_computers: 0,
+                    archive_size: local.size,
+                    digest: local.get("DIGEST").to_string(),
+                    fragments: local.fragments.len(),
+                    fragment_note: String::new(),
+                    upload_limit: limit,
+                    info_url: format!("https://{}/{}/info", a.info_loc, p.server_id),
+                    fragment_url: None,
+                    steps: steps.list,
+                    duration_ms: started.elapsed().as_millis() as u64,
+                });
+            }
+        }
+        if !opts.replace {
+            return Err(OcsError::NameTaken { name, server_id: p.server_id });
+        }
+        replaced = Some(p.server_id);
+    }
+    steps.done("existing", match &replaced {
+        Some(id) => format!("replaces {id}"),
+        None => "name is free".into(),
+    });
+    check_cancel()?;
+
+    // 4. Create it in the console (cut as chosen), then make sure the server holds exactly that.
+    let n = local.fragments.len();
+    let (server_id, fragment_note) = match c.version.flow {
+        BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
+        BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,
+    };
+    let outcome = finish(c, &local, &server_id, &info_loc, &pack_loc, &mut steps, cancel).await;
+    let (enable_id, info_url, fragment_url) = match outcome {
+        Ok(v) => v,
+        Err(e) => {
+            // Nothing half-made stays on the server.
+            if let Err(d) = delete(c, &server_id).await {
+                tracing::error!(server_id, error = %d, "could not delete the failed package");
+                return Err(OcsError::Console { page: "rollback".into(), message: format!("{e} — and deleting package {server_id} again failed ({d}): delete it in the console") });
+            }
+            return Err(match e {
+                OcsError::Mismatch { detail, .. } => OcsError::Mismatch { server_id, detail },
+                e => e,
+            });
+        }
+    };
+
+    // 5. An update takes over the old package's computers, then the old one goes.
+    let mut moved = 0;
+    if let Some(old) = &replaced {
+        steps.start(Stage::Activating, "replace");
+        let old_stats = stats(c, old).await?;
+        let computers: Vec<deploy::Computer> = old_stats
+            .machines
+            .iter()
+            .map(|m| deploy::Computer { id: m.id.clone(), name: m.name.clone(), tag: m.tag.clone(), last_contact: String::new(), os: String::new() })
+            .collect();
+        if !computers.is_empty() {
+            moved = deploy::affect(c, &server_id, &computers).await?.assigned.len();
+        }
+        delete(c, old).await?;
+        steps.done("replace", format!("{moved} computer(s) moved from {old}, which was deleted"));
+    }
+    progress.report(Progress { stage: Stage::Done, done: local.size, total: local.size, current: None });
+    tracing::info!(server_id, name, ms = started.elapsed().as_millis() as u64, "package published and activated");
+    Ok(PublishReport {
+        server_id,
+        enable_id,
+        name,
+        console: c.version.to_string(),
+        already_published: false,
+        replaced,
+        moved_computers: moved,
+        archive_size: local.size,
+        digest: local.get("DIGEST").to_string(),
+        fragments: n,
+        fragment_note,
+        upload_limit: limit,
+        info_url,
+        fragment_url,
+        steps: steps.list,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// Read-back check, then activation. Any error here makes the caller delete the package.
+async fn finish(
+    c: &Console,
+    local: &Local,
+    server_id: &str,
+    info_loc: &str,
+    pack_loc: &str,
+    steps: &mut Steps<'_>,
+    cancel: &CancelToken,
+) -> Result<(String, String, Option<String>), OcsError> {
+    steps.start(Stage::Checking, "check-served");
+    let info_url = format!("https://{info_loc}/{server_id}/info");
+    let served = fetch_info(c, info_loc, server_id).await?;
+    let mut diffs = differences(&local.info, &served);
+    if served.get("ID") != Some(server_id) {
+        diffs.push(format!("ID is \"{}\" on the server, expected {server_id}", served.get("ID").unwrap_or_default()));
+    }
+    if served.get("FRAGS") != Some(local.get("FRAGS")) {
+        diffs.push(format!("the server cut {} fragment(s), {} here", served.get("FRAGS").unwrap_or("?"), local.get("FRAGS")));
+    }
+    if !diffs.is_empty() {
+        return Err(OcsError::Mismatch { server_id: server_id.to_string(), detail: diffs.join("; ") });
+    }
+    // The fragments the agents will download, hashed as they will hash them.
+    let mut fragment_url = None;
+    if !local.fragments.is_empty() {
+        let scheme = if local.get("PROTO") == "HTTPS" { "https" } else { "http" };
+        let algo = crate::digest::DigestAlgo::from_info(local.get("DIGEST_ALGO")).ok_or_else(|| OcsError::Package("unknown DIGEST_ALGO".into()))?;
+        let enc = crate::digest::DigestEncoding::from_info(local.get("DIGEST_ENCODE")).ok_or_else(|| OcsError::Package("unknown DIGEST_ENCODE".into()))?;
+        let mut hasher = Hasher::new(algo);
+        let mut total = 0u64;
+        let n: usize = local.get("FRAGS").parse().unwrap_or(0);
+        for i in 1..=n {
+            if cancel.is_cancelled() {
+                return Err(OcsError::Cancelled);
+            }
+            let url = format!("{scheme}://{pack_loc}/{server_id}/{server_id}-{i}");
+            let mut r = c.fetch(&url).await.map_err(|e| OcsError::NotServed { url: url.clone(), detail: e.to_string() })?;
+            if !r.status().is_success() {
+                return Err(OcsError::NotServed { url, detail: format!("HTTP {}", r.status()) });
+            }
+            while let Some(chunk) = r.chunk().await.map_err(|e| OcsError::NotServed { url: url.clone(), detail: e.to_string() })? {
+                hasher.update(&chunk);
+                total += chunk.len() as u64;
+                steps.progress.report(Progress { stage: Stage::Checking, done: total, total: local.size, current: Some(format!("fragment {i}/{n}")) });
+            }
+            fragment_url.get_or_insert(url);
+        }
+        let digest = enc.encode(&hasher.finish());
+        if digest != local.get("DIGEST") || total != local.size {
+            return Err(OcsError::Mismatch {
+                server_id: server_id.to_string(),
+                detail: format!("the served fragments make {} with digest {digest}, expected {} with {}", ByteSize(total), ByteSize(local.size), local.get("DIGEST")),
+            });
+        }
+    }
+    steps.done("check-served", format!("{info_url} equals the local info; fragments match the digest"));
+
+    steps.start(Stage::Activating, "activate");
+    let q = format!("function=tele_popup_active&head=1&active={server_id}");
+    let page = c.get(&q).await?;
+    let csrf = c.csrf_of(&page, Some("form_active"), &q)?;
+    let fields = vec![
+        csrf,
+        ("choix_activ".to_string(), "MAN".to_string()),
+        ("HTTPS_SERV".to_string(), info_loc.to_string()),
+        ("FILE_SERV".to_string(), pack_loc.to_string()),
+        ("Valid_modif".to_string(), "OK".to_string()),
+    ];
+    c.post(&format!("function=tele_activate&active={server_id}"), &fields).await?;
+    let act = activations(c, server_id)
+        .await?
+        .into_iter()
+        .find(|a| a.info_loc == info_loc && a.pack_loc == pack_loc)
+        .ok_or_else(|| OcsError::Console { page: "tele_activate".into(), message: format!("package {server_id} is not listed as active after activation") })?;
+    steps.done("activate", format!("activation {} (https://{info_loc}, {pack_loc})", act.enable_id));
+    Ok((act.enable_id, info_url, fragment_url))
+}
+
+/// The `info` the download server serves for `id`, parsed strictly (as the Unix agent does).
+async fn fetch_info(c: &Console, info_loc: &str, id: &str) -> Result<ParsedInfo, OcsError> {
+    let url = format!("https://{info_loc}/{id}/info");
+    let r = c.fetch(&url).await.map_err(|e| OcsError::NotServed { url: url.clone(), detail: e.to_string() })?;
+    if !r.status().is_success() {
+        return Err(OcsError::NotServed { url, detail: format!("HTTP {}", r.status()) });
+    }
+    let body = r.bytes().await.map_err(|e| OcsError::NotServed { url: url.clone(), detail: e.to_string() })?;
+    info::parse(&body).map_err(|e| OcsError::Mismatch { server_id: id.to_string(), detail: format!("the served info is broken: {e}") })
+}
+
+/// The package as one multipart file part, streamed from the fragments (no temporary archive), counting bytes.
+fn archive_part(local: &Local, file_name: &str, sent: Arc<AtomicU64>, cancel: CancelToken) -> reqwest::multipart::Part {
+    struct St {
+        paths: std::vec::IntoIter<PathBuf>,
+        file: Option<tokio::fs::File>,
+        sent: Arc<AtomicU64>,
+        cancel: CancelToken,
+    }
+    let st = St { paths: local.fragments.clone().into_iter(), file: None, sent, cancel };
+    let stream = futures_util::stream::try_unfold(st, |mut st| async move {
+        use tokio::io::AsyncReadExt;
+        loop {
+            if st.cancel.is_cancelled() {
+                return Err(std::io::Error::other("cancelled"));
+            }
+            if st.file.is_none() {
+                match st.paths.next() {
+                    Some(p) => st.file = Some(tokio::fs::File::open(&p).await?),
+                    None => return Ok(None),
+                }
+            }
+            let mut buf = vec![0u8; 256 * 1024];
+            let n = st.file.as_mut().expect("opened above").read(&mut buf).await?;
+            if n == 0 {
+                st.file = None;
+                continue;
+            }
+            buf.truncate(n);
+            st.sent.fetch_add(n as u64, Ordering::Relaxed);
+            return Ok(Some((bytes::Bytes::from(buf), st)));
+        }
+    });
+    reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), local.size).file_name(file_name.to_string()).mime_str("application/octet-stream").expect("static mime")
+}
+
+/// Sends `form` while reporting upload progress.
+async fn upload(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
+    let req = c.post_multipart(q, form);
+    tokio::pin!(req);
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    loop {
+        tokio::select! {
+            r = &mut req => {
+                if cancel.is_cancelled() { return Err(OcsError::Cancelled); }
+                return r;
+            }
+            _ = tick.tick() => steps.progress.report(Progress { stage: Stage::Uploading, done: sent.load(Ordering::Relaxed), total, current: None }),
+        }
+    }
+}
+
+fn archive_name(name: &str, os: TargetOs) -> String {
+    let safe: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+    match os {
+        TargetOs::Windows => format!("{safe}.zip"),
+        _ => format!("{safe}.tar.gz"),
+    }
+}
+
+/// Two builds in the same second would get the same FILEID on the console: never start two in one second.
+async fn next_second() {
+    static LAST: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+    loop {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        {
+            let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+            if now.as_secs() > *last {
+                *last = now.as_secs();
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(1000 - now.subsec_millis() as u64 + 5)).await;
+    }
+}
+
+/// The console's fragment settings (2.9+): (activated, ratio in MiB, the form's submit value).
+async fn read_fragment_setting(c: &Console) -> Result<(String, String, String, (String, String)), OcsError> {
+    let q = "function=admin_conf";
+    let first = c.get(q).await?;
+    let csrf = c.csrf_of(&first, Some("modif_onglet"), q)?;
+    let page = c.post(q, &[csrf, ("onglet".into(), "TELEDEPLOY".into()), ("old_onglet".into(), "TELEDEPLOY".into())]).await?;
+    let activated = page.input_value("DOWNLOAD_ACTIVATE_FRAG").unwrap_or_else(|| "0".into());
+    let ratio = page.input_value("DOWNLOAD_RATIO_FRAG").unwrap_or_default();
+    let valid = page.submit_value("Valid").ok_or_else(|| c.unexpected(q, "no Valid button on the deployment settings"))?;
+    let csrf = c.csrf_of(&page, Some("modif_onglet"), q)?;
+    Ok((activated, ratio, valid, csrf))
+}
+
+async fn write_fragment_setting(c: &Console, activated: &str, ratio: &str) -> Result<(), OcsError> {
+    let (_, _, valid, csrf) = read_fragment_setting(c).await?;
+    let fields = vec![
+        csrf,
+        ("onglet".to_string(), "TELEDEPLOY".to_string()),
+        ("old_onglet".to_string(), "TELEDEPLOY".to_string()),
+        ("DOWNLOAD_ACTIVATE_FRAG".to_string(), activated.to_string()),
+        ("DOWNLOAD_RATIO_FRAG".to_string(), ratio.to_string()),
+        ("Valid".to_string(), valid),
+    ];
+    let page = c.post("function=admin_conf", &fields).await?;
+    let errors = page.alerts("danger");
+    if !errors.is_empty() {
+        return Err(OcsError::Console { page: "admin_conf".into(), message: errors.join(" ") });
+    }
+    let (a, r, ..) = read_fragment_setting(c).await?;
+    if a != activated || (activated == "1" && r != ratio) {
+        return Err(OcsError::Console { page: "admin_conf".into(), message: format!("the deployment setting did not change (fragmenting {a}, {r} MB)") });
+    }
+    Ok(())
+}
+
+/// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
+/// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
+async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<(String, String), OcsError> {
+    let n = local.fragments.len();
+    let mut note = String::new();
+    let mut restore = None;
+    if n > 0 {
+        steps.start(Stage::Checking, "fragment-setting");
+        let chosen = opts.fragment_size.unwrap_or_else(|| std::fs::metadata(&local.fragments[0]).map(|m| m.len()).unwrap_or(MIB));
+        let Some(ratio) = ratio_for(local.size, n, chosen) else {
+            return Err(OcsError::Refused(format!(
+                "this console (2.9 or later) cuts packages in whole MiB, and no whole-MiB size gives the {n} fragments of this build ({}); rebuild with a fragment size in whole MiB (e.g. 5 MiB)",
+                ByteSize(local.size)
+            )));
+        };
+        let (activated, old_ratio, ..) = read_fragment_setting(c).await?;
+        if activated == "1" && old_ratio == ratio.to_string() {
+            note = format!("the console's own setting already cuts in {ratio} MiB: {n} fragment(s)");
+        } else {
+            write_fragment_setting(c, "1", &ratio.to_string()).await?;
+            restore = Some((activated.clone(), old_ratio.clone()));
+            note = format!(
+                "this console cuts every package by one global setting; it was set to {ratio} MiB for this build (giving {n} fragment(s), as chosen) and then put back to {}",
+                if activated == "1" { format!("{old_ratio} MiB") } else { "\"no fragmenting\"".to_string() }
+            );
+        }
+        note.push_str(". The console splits evenly (last fragment takes the remainder), so fragment boundaries differ from the local build; count and digest are the same");
+        steps.done("fragment-setting", format!("{ratio} MiB"));
+    }
+    let result = wizard_post(c, local, name, opts, steps, cancel).await;
+    if let Some((a, r)) = restore {
+        if let Err(e) = write_fragment_setting(c, &a, &r).await {
+            tracing::error!(error = %e, "could not restore the console's fragment setting");
+            note.push_str(&format!(". WARNING: the console's fragment setting could not be restored ({e}); set it back in Configuration → Deployment"));
+        }
+    }
+    Ok((result?, note))
+}
+
+async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<String, OcsError> {
+    steps.start(Stage::Uploading, "upload");
+    let q = "function=tele_build";
+    let page = c.get(q).await?;
+    let csrf = c.csrf_of(&page, Some("generate_build_package"), q)?;
+    let os = match opts.os {
+        TargetOs::Windows => "windows",
+        TargetOs::Linux => "linux",
+        TargetOs::Macos => "macos",
+    };
+    // Exactly what the local file holds between the quotes: the wizard writes it as it comes.
+    let raw = |k: &str| escape_attr(local.get(k));
+    let mut form = reqwest::multipart::Form::new()
+        .text(csrf.0, csrf.1)
+        .text("os_selected", os)
+        .text("FORMTYPE", "custompackageopt")
+        .text("NAME", name.to_string())
+        .text("DESCRIPTION", opts.description.clone())
+        .text("PROTO", raw("PROTO"))
+        .text("PRI", raw("PRI"))
+        .text("ACT", raw("ACT"))
+        .text("pathfile", raw(local.action_attr()));
+    for k in ["NOTIFY_USER", "NOTIFY_TEXT", "NOTIFY_COUNTDOWN", "NOTIFY_CAN_ABORT", "NOTIFY_CAN_DELAY", "NEED_DONE_ACTION", "NEED_DONE_ACTION_TEXT"] {
+        form = form.text(k, raw(k));
+    }
+    let sent = Arc::new(AtomicU64::new(0));
+    if local.size > 0 {
+        form = form.part("additionalfiles", archive_part(local, &archive_name(name, opts.os), sent.clone(), cancel.clone()));
+    }
+    form = form.text("valid", "1");
+    next_second().await;
+    let answer = upload(c, q, form, sent, local.size, steps, cancel).await?;
+    let id = created_id(&answer).ok_or_else(|| {
+        let errs = answer.alerts("danger");
+        if errs.is_empty() {
+            c.unexpected(q, "no \"successfully created\" message with the package id")
+        } else {
+            OcsError::Console { page: q.into(), message: errs.join(" ") }
+        }
+    })?;
+    steps.done("upload", format!("{} sent; the console created package {id}", ByteSize(local.size)));
+    Ok(id)
+}
+
+/// The FILEID in the console's "successfully created … /download/<FILEID>" message.
+fn created_id(p: &Page) -> Option<String> {
+    p.alerts("success").iter().find_map(|t| {
+        let i = t.find("download/")? + 9;
+        let id: String = t[i..].chars().take_while(char::is_ascii_digit).collect();
+        (!id.is_empty()).then_some(id)
+    })
+}
+
+/// The 2.8 builder escapes every value once itself (and notification texts twice): only texts without
+/// characters it would change can go through it unchanged.
+fn legacy_representable(local: &Local) -> Result<(), OcsError> {
+    for k in ["NOTIFY_TEXT", "NEED_DONE_ACTION_TEXT"] {
+        if local.get(k).chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\\')) {
+            return Err(OcsError::Refused(format!(
+                "this console (2.8) escapes notification texts twice, so the {k} (its line breaks, quotes or accents, stored as HTML) would show as code on the PC: use a text without accents, quotes or line breaks, or publish through a 2.9+ console"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// 2.8 console: upload (step 1), then the fragment count per package (step 2). Values are sent unescaped: it
+/// escapes them itself. Not tried against a real 2.8 console (none here); written from its sources.
+async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<(String, String), OcsError> {
+    steps.start(Stage::Uploading, "upload");
+    let q = "function=tele_package";
+    let page = c.get(q).await?;
+    let csrf = c.csrf_of(&page, None, q)?;
+    let hidden = |p: &Page, k: &str| p.input_value(k).ok_or_else(|| c.unexpected(q, &format!("no {k} field")));
+    let timestamp = hidden(&page, "timestamp")?;
+    let document_root = hidden(&page, "document_root")?;
+    let mut fields: Vec<(String, String)> = vec![
+        ("NAME".into(), name.to_string()),
+        ("DESCRIPTION".into(), opts.description.clone()),
+        ("OS".into(), opts.os.osname().to_string()),
+        ("PROTOCOLE".into(), local.get("PROTO").into()),
+        ("PRIORITY".into(), local.get("PRI").into()),
+        ("ACTION".into(), local.get("ACT").into()),
+        ("ACTION_INPUT".into(), local.get(local.action_attr()).into()),
+        ("REDISTRIB_USE".into(), "0".into()),
+        ("digest_algo".into(), "MD5".into()),
+        ("digest_encod".into(), "Hexa".into()),
+        ("document_root".into(), document_root),
+        ("timestamp".into(), timestamp.clone()),
+    ];
+    for k in ["NOTIFY_USER", "NOTIFY_TEXT", "NOTIFY_COUNTDOWN", "NOTIFY_CAN_ABORT", "NOTIFY_CAN_DELAY", "NEED_DONE_ACTION", "NEED_DONE_ACTION_TEXT"] {
+        fields.push((k.into(), local.get(k).into()));
+    }
+    let mut form = reqwest::multipart::Form::new().text(csrf.0, csrf.1).text("valid", "1");
+    for (k, v) in &fields {
+        form = form.text(k.clone(), v.clone());
+    }
+    let sent = Arc::new(AtomicU64::new(0));
+    if local.size > 0 {
+        form = form.part("teledeploy_file", archive_part(local, &archive_name(name, opts.os), sent.clone(), cancel.clone()));
+    }
+    let step1 = upload(c, q, form, sent, local.size, steps, cancel).await?;
+    let digest = step1.input_value("digest").unwrap_or_default();
+    if local.size > 0 && digest != local.get("DIGEST") {
+        let errs = step1.alerts("danger").join(" ");
+        return Err(OcsError::Console { page: q.into(), message: format!("the console computed digest \"{digest}\" for the upload, expected {} {errs}", local.get("DIGEST")) });
+    }
+    let csrf = c.csrf_of(&step1, None, q)?;
+    fields.push(csrf);
+    fields.push(("digest".into(), digest));
+    fields.push(("SIZE".into(), step1.input_value("SIZE").unwrap_or_else(|| local.size.to_string())));
+    fields.push(("comment".into(), step1.input_value("comment").unwrap_or_else(|| opts.description.clone())));
+    fields.push(("nbfrags".into(), local.fragments.len().to_string()));
+    fields.push(("VALID_END".into(), "END".into()));
+    let step2 = c.post(q, &fields).await?;
+    let errs = step2.alerts("danger");
+    if !errs.is_empty() {
+        return Err(OcsError::Console { page: q.into(), message: errs.join(" ") });
+    }
+    steps.done("upload", format!("{} sent; package {timestamp} cut in {} fragment(s) by the console", ByteSize(local.size), local.fragments.len()));
+    Ok((timestamp, format!("this 2.8 console takes the fragment count per package: {} fragment(s), as built", local.fragments.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_mib_ratios_keep_the_fragment_count() {
+        // 12 MiB + 1 byte in 5 MiB fragments: 3 fragments; the console needs a ratio giving 3 too.
+        let s = 12 * MIB + 1;
+        assert_eq!(ratio_for(s, 3, 5 * MIB), Some(5));
+        assert_eq!(ratio_for(MIB / 2, 1, 5 * MIB), Some(5));
+        // 2.5 MiB chosen for 10 MiB: 4 fragments; 3 MiB also gives 4 and is nearest.
+        assert_eq!(ratio_for(10 * MIB, 4, 5 * MIB / 2), Some(3));
+        // 4 fragments of 1 MiB + remainder cannot come from any whole-MiB cut of 3 MiB + 1.
+        assert_eq!(ratio_for(3 * MIB + 1, 5, MIB), None);
+    }
+
+    #[test]
+    fn locations_refuse_what_the_console_strips() {
+        assert_eq!(check_location("x", "https://ocs.example.com/download/").unwrap(), "ocs.example.com/download");
+        assert!(check_location("x", "ocs:8443/download").unwrap_err().to_string().contains("port"));
+        assert!(check_location("x", " ").is_err());
+    }
+
+    #[test]
+    fn the_created_id_is_read_from_the_message() {
+        let p = Page { html: "<div class='alert alert-success'>Package successfully created in /var/lib/ocsinventory-reports/download/1796016416</div>".into() };
+        assert_eq!(created_id(&p).as_deref(), Some("1796016416"));
+    }
+}

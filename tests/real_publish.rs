@@ -1,0 +1,296 @@
+//! Publishing through the studio's own console client, judged by the real OCS server on loopback (console 2.11.1,
+//! communication server 2.8.1) and the real Unix agent: publish → activate → affect to ALPHA → the agent runs
+//! it → `stats` says SUCCESS; rings, re-publishing, deletion, the keyring, and every failure leaving nothing
+//! behind. Ignored by a plain `cargo test`; scripts/test.sh starts the server and runs them with `--ignored`.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Instant;
+
+const SERVER: &str = "https://localhost/ocsreports/";
+const CA: &str = "/var/lib/ocs-studio-test/cacert.pem";
+const PASSWORD: &str = "studio-admin-pw";
+const DOWNLOAD: &str = "/var/lib/ocsinventory-reports/download";
+const BETA_VARDIR: &str = "/var/lib/ocs-studio-test/agent-beta";
+
+/// One test at a time against the server: console package ids are seconds, and agents must not overlap.
+static SERVER_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    SERVER_TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server").join(name)
+}
+
+/// `ocs-studio <args> --server … --user admin --ca …`, with the password from the environment.
+fn ocs(args: &[&str]) -> Output {
+    studio()
+        .args(args)
+        .args(["--server", SERVER, "--user", "admin", "--ca", CA])
+        .env("OCS_STUDIO_PASSWORD", PASSWORD)
+        .output()
+        .unwrap()
+}
+
+fn ocs_ok(args: &[&str]) -> serde_json::Value {
+    let o = ocs(args);
+    assert!(o.status.success(), "{args:?} failed:\n{}\n{}", stdout(&o), stderr(&o));
+    json(&o)
+}
+
+/// Runs the command, which must fail with exit code 2 and error `code`; returns the message.
+fn ocs_err(args: &[&str], code: &str) -> String {
+    let o = ocs(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?} should fail:\n{}\n{}", stdout(&o), stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["error"]["code"], code, "{v}");
+    v["error"]["message"].as_str().unwrap().to_string()
+}
+
+/// Runs the real agent as the ALPHA computer (or, with a separate data folder, the BETA one).
+fn agent(tag: &str) {
+    let mut c = Command::new("bash");
+    c.arg(script("agent-run.sh")).arg(tag).env("OCS_AGENT_TIMEOUT", "90");
+    if tag == "BETA" {
+        c.env("OCS_AGENT_BASEVARDIR", BETA_VARDIR);
+    }
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "agent-run.sh {tag} failed:\n{}\n{}", stdout(&o), stderr(&o));
+}
+
+fn unique() -> String {
+    format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros())
+}
+
+/// Builds an app whose install.sh writes `marker` and exits `exit`; returns the package folder.
+fn build(t: &Path, name: &str, exit: u8, payload: usize, extra: &[&str]) -> (PathBuf, PathBuf) {
+    let app = t.join(format!("app-{name}"));
+    let marker = t.join(format!("marker-{name}"));
+    write(&app.join("install.sh"), format!("#!/bin/sh\necho installed > '{}'\nexit {exit}\n", marker.display()));
+    write(&app.join("payload/data.bin"), noise(payload, payload as u64 + exit as u64));
+    let out = t.join(format!("out-{name}"));
+    let mut args = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--priority", "1", "--json"];
+    args.extend_from_slice(extra);
+    let r = ok_json(&args);
+    (PathBuf::from(r["dir"].as_str().unwrap()), marker)
+}
+
+fn sql(q: &str) -> String {
+    tool("mariadb", &["-N", "-B", "ocsweb", "-e", q]).trim().to_string()
+}
+
+/// What the server holds: package folders, live packages, activations, assignments, the fragment setting.
+fn server_state() -> (Vec<String>, String) {
+    let mut dirs: Vec<String> = std::fs::read_dir(DOWNLOAD).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    dirs.sort();
+    let rows = sql(
+        "SELECT CONCAT((SELECT COUNT(*) FROM download_available WHERE DELETED=0), '/', (SELECT COUNT(*) FROM download_enable), '/', \
+         (SELECT COUNT(*) FROM devices WHERE NAME='DOWNLOAD'), '/', \
+         (SELECT GROUP_CONCAT(CONCAT(NAME,'=',IFNULL(IVALUE,'')) ORDER BY NAME) FROM config WHERE NAME IN ('DOWNLOAD_ACTIVATE_FRAG','DOWNLOAD_RATIO_FRAG')))",
+    );
+    (dirs, rows)
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn a_published_package_reaches_success_on_alpha_then_the_next_ring() {
+    let _t = turn();
+    agent("ALPHA"); // registers the computers on a fresh server
+    agent("BETA");
+    let t = tempfile::tempdir().unwrap();
+    let u = unique();
+    let (dir, marker) = build(t.path(), "ok", 0, 5_000_000, &["--fragment-size", "2MiB", "--name", "Studio E2E", "--version", &u, "--notify-text", "Installation de « Compta » & co.\nMerci \"tous\"."]);
+
+    let started = Instant::now();
+    let r = ocs_ok(&["publish", dir.to_str().unwrap(), "--name", &format!("Studio E2E {u}"), "--json"]);
+    let id = r["server_id"].as_str().unwrap().to_string();
+    assert_eq!(r["fragments"], 3, "{r}");
+    assert_eq!(r["already_published"], false);
+    // What the server holds is what was built: every attribute of info but the ID, and the same bytes.
+    let local = std::fs::read_to_string(dir.join("info")).unwrap();
+    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&id).join("info")).unwrap();
+    let local_id = dir.file_name().unwrap().to_str().unwrap();
+    assert_eq!(served, local.replace(&format!("ID=\"{local_id}\""), &format!("ID=\"{id}\"")));
+    assert_eq!(concat_fragments(&Path::new(DOWNLOAD).join(&id), &id, 3), concat_fragments(&dir, local_id, 3));
+
+    let d = ocs_ok(&["deploy", &id, "--tag", "alpha", "--json"]);
+    let assigned: Vec<&str> = d["report"]["assigned"].as_array().unwrap().iter().map(|c| c["tag"].as_str().unwrap()).collect();
+    assert_eq!(assigned, ["ALPHA"], "only the ALPHA computer: {d}");
+    agent("ALPHA");
+    let st = ocs_ok(&["stats", &id, "--json"]);
+    assert_eq!(st["counts"]["SUCCESS"], 1, "{st}");
+    assert_eq!(st["machines"][0]["tag"], "ALPHA");
+    assert_eq!(st["states"][0]["explanation"]["outcome"], "success");
+    eprintln!("publish → SUCCESS on ALPHA: {:.1} s", started.elapsed().as_secs_f64());
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "installed\n");
+
+    // The next ring: allowed, since ALPHA succeeded; already-assigned computers are left alone.
+    let d = ocs_ok(&["deploy", &id, "--tag", "BETA", "--after", "ALPHA", "--min-success", "100", "--json"]);
+    assert_eq!(d["gate"]["open"], true, "{d}");
+    assert_eq!(d["report"]["assigned"].as_array().unwrap().len(), 1);
+    let again = ocs_ok(&["deploy", &id, "--all", "--json"]);
+    assert_eq!(again["report"]["assigned"].as_array().unwrap().len(), 0, "{again}");
+    assert_eq!(again["report"]["already"].as_array().unwrap().len(), 2);
+    agent("BETA");
+    let st = ocs_ok(&["stats", &id, "--json"]);
+    assert_eq!(st["counts"]["SUCCESS"], 2, "{st}");
+
+    // Deleting removes assignments, activation, files and the console entry.
+    ocs_ok(&["delete", &id, "--json"]);
+    ocs_err(&["stats", &id, "--json"], "no_such_package");
+    assert!(!Path::new(DOWNLOAD).join(&id).exists());
+    assert_eq!(sql(&format!("SELECT COUNT(*) FROM download_enable WHERE FILEID='{id}'")), "0");
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn a_failing_command_is_reported_explained_and_blocks_the_next_ring() {
+    let _t = turn();
+    agent("ALPHA");
+    let t = tempfile::tempdir().unwrap();
+    let u = unique();
+    let (dir, marker) = build(t.path(), "fail", 3, 10_000, &[]);
+    let r = ocs_ok(&["publish", dir.to_str().unwrap(), "--name", &format!("Studio failing {u}"), "--json"]);
+    let id = r["server_id"].as_str().unwrap().to_string();
+    ocs_ok(&["deploy", &id, "--json"]);
+    agent("ALPHA");
+    assert!(marker.exists(), "the command ran");
+    let st = ocs_ok(&["stats", &id, "--json"]);
+    assert_eq!(st["counts"]["ERR_EXECUTE"], 1, "the Unix agent's code for a non-zero exit: {st}");
+    let e = &st["states"][0]["explanation"];
+    assert_eq!(e["outcome"], "failure");
+    assert!(e["fix_fr"].as_str().unwrap().contains("racine") && e["fix_en"].as_str().unwrap().contains("root"), "{e}");
+    let o = ocs(&["stats", &id, "--lang", "fr"]);
+    assert!(stdout(&o).contains("ERR_EXECUTE") && stdout(&o).contains("À faire"), "{}", stdout(&o));
+
+    let msg = ocs_err(&["deploy", &id, "--tag", "BETA", "--after", "ALPHA", "--json"], "ring_gate");
+    assert!(msg.contains("0 of 1") && msg.contains("90 %"), "{msg}");
+    ocs_ok(&["delete", &id, "--json"]);
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn republishing_is_idempotent_and_replace_moves_the_computers() {
+    let _t = turn();
+    agent("ALPHA");
+    let t = tempfile::tempdir().unwrap();
+    let name = format!("Studio update {}", unique());
+    let (v1, _) = build(t.path(), "v1", 0, 50_000, &[]);
+    let id1 = ocs_ok(&["publish", v1.to_str().unwrap(), "--name", &name, "--json"])["server_id"].as_str().unwrap().to_string();
+    ocs_ok(&["deploy", &id1, "--json"]);
+    let before = server_state();
+    let again = ocs_ok(&["publish", v1.to_str().unwrap(), "--name", &name, "--json"]);
+    assert_eq!(again["already_published"], true);
+    assert_eq!(again["server_id"], id1.as_str());
+    assert_eq!(server_state(), before, "nothing changed on the server");
+
+    let (v2, _) = build(t.path(), "v2", 0, 60_000, &[]);
+    let msg = ocs_err(&["publish", v2.to_str().unwrap(), "--name", &name, "--json"], "name_taken");
+    assert!(msg.contains(&id1) && msg.contains("--replace"), "{msg}");
+    assert_eq!(server_state(), before);
+    let r = ocs_ok(&["publish", v2.to_str().unwrap(), "--name", &name, "--replace", "--json"]);
+    let id2 = r["server_id"].as_str().unwrap().to_string();
+    assert_ne!(id2, id1);
+    assert_eq!(r["replaced"], id1.as_str());
+    assert_eq!(r["moved_computers"], 1);
+    ocs_err(&["stats", &id1, "--json"], "no_such_package");
+    let st = ocs_ok(&["stats", &id2, "--json"]);
+    assert_eq!(st["machines"][0]["tag"], "ALPHA", "{st}");
+    ocs_ok(&["delete", &id2, "--json"]);
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn every_failure_is_precise_and_leaves_nothing_on_the_server() {
+    let _t = turn();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(t.path(), "small", 0, 10_000, &[]);
+    let d = dir.to_str().unwrap();
+    let before = server_state();
+    let publish_as = |server: &str, ca: Option<&str>, password: &str| {
+        let mut c = studio();
+        c.args(["publish", d, "--name", "never", "--json", "--server", server, "--user", "admin"]).env("OCS_STUDIO_PASSWORD", password);
+        if let Some(ca) = ca {
+            c.args(["--ca", ca]);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}\n{}", stdout(&o), stderr(&o));
+        let v = json(&o);
+        (v["error"]["code"].as_str().unwrap().to_string(), v["error"]["message"].as_str().unwrap().to_string())
+    };
+
+    let (code, msg) = publish_as(SERVER, Some(CA), "wrong password");
+    assert_eq!(code, "login_refused", "{msg}");
+    assert!(msg.contains("'admin'") && msg.contains("password"), "{msg}");
+    let (code, msg) = publish_as("https://localhost:4431/ocsreports/", Some(CA), PASSWORD);
+    assert_eq!(code, "unreachable", "{msg}");
+    assert!(msg.contains("Connection refused") && msg.contains(":4431"), "{msg}");
+    let (code, msg) = publish_as("https://localhost/not-ocs/", Some(CA), PASSWORD);
+    assert_eq!(code, "not_a_console", "{msg}");
+    // A certificate from a CA this computer does not trust: said with the certificate's details.
+    let (code, msg) = publish_as(SERVER, None, PASSWORD);
+    assert_eq!(code, "tls", "{msg}");
+    assert!(msg.contains("CN=localhost") && msg.contains("OCS Studio Test CA") && msg.contains("--ca"), "{msg}");
+    let other = t.path().join("other-ca.pem");
+    tool("openssl", &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", t.path().join("k").to_str().unwrap(), "-out", other.to_str().unwrap(), "-subj", "/CN=Other CA", "-days", "1"]);
+    let (code, msg) = publish_as(SERVER, Some(other.to_str().unwrap()), PASSWORD);
+    assert_eq!(code, "tls", "{msg}");
+    assert!(msg.contains("did not sign"), "{msg}");
+    assert_eq!(server_state(), before);
+
+    // Too large for the console's upload limit (Debian: 100 MiB), said before anything is sent.
+    let (big, _) = build(t.path(), "big", 0, 101 * 1024 * 1024, &["--fragment-size", "10MiB"]);
+    let started = Instant::now();
+    let msg = ocs_err(&["publish", big.to_str().unwrap(), "--name", "too big", "--json"], "upload_too_large");
+    assert!(msg.contains("100 MiB") && msg.contains("upload_max_filesize") && msg.contains("smaller packages"), "{msg}");
+    assert!(started.elapsed().as_secs() < 20, "refused before uploading");
+    std::fs::remove_dir_all(&big).unwrap();
+
+    // A fragment changed after the build: caught before the agent (or the server) sees it.
+    let id = dir.file_name().unwrap().to_str().unwrap();
+    let frag = dir.join(format!("{id}-1"));
+    let mut bytes = std::fs::read(&frag).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&frag, bytes).unwrap();
+    let msg = ocs_err(&["publish", d, "--name", "tampered", "--json"], "package");
+    assert!(msg.contains("ERR_BAD_DIGEST"), "{msg}");
+    assert_eq!(server_state(), before, "nothing half-made on the server");
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and a keyring: run scripts/test.sh"]
+fn the_password_lives_in_the_keyring() {
+    let _t = turn();
+    let with_keyring = |args: &[&str], stdin: Option<&str>| {
+        let mut c = studio();
+        c.args(args).args(["--server", SERVER, "--user", "admin", "--ca", CA, "--json"]).env_remove("OCS_STUDIO_PASSWORD").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    with_keyring(&["logout"], None);
+    let o = with_keyring(&["stats", "--list"], None);
+    assert_eq!(json(&o)["error"]["code"], "no_password", "{}", stdout(&o));
+    assert!(stdout(&o).contains("ocs-studio login"));
+
+    let o = with_keyring(&["login", "--password-stdin"], Some("not the password\n"));
+    assert_eq!(json(&o)["error"]["code"], "login_refused");
+    let o = with_keyring(&["stats", "--list"], None);
+    assert_eq!(json(&o)["error"]["code"], "no_password", "a refused password is not saved");
+
+    let o = with_keyring(&["login", "--password-stdin"], Some(&format!("{PASSWORD}\n")));
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(!stdout(&o).contains(PASSWORD) && !stderr(&o).contains(PASSWORD));
+    let o = with_keyring(&["stats", "--list"], None);
+    assert!(o.status.success(), "the saved password is used: {}\n{}", stdout(&o), stderr(&o));
+    let o = with_keyring(&["logout"], None);
+    assert_eq!(json(&o)["removed"], true);
+    let o = with_keyring(&["stats", "--list"], None);
+    assert_eq!(json(&o)["error"]["code"], "no_password");
+}
