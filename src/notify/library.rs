@@ -56,11 +56,7 @@ struct File {
 
 /// `$XDG_CONFIG_HOME/ocs-studio/texts.toml` (or `~/.config/…`).
 pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("ocs-studio").join("texts.toml")
+    crate::fsx::config_dir().join("texts.toml")
 }
 
 fn load_user(path: &Path) -> Result<Vec<Template>, LibraryError> {

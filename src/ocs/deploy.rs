@@ -97,6 +97,32 @@ pub async fn affect(c: &Console, server_id: &str, computers: &[Computer]) -> Res
     Ok(DeployReport { server_id: server_id.to_string(), enable_id, assigned: todo, already })
 }
 
+/// "Only after ring `after` succeeded on at least `min_success` % of its finished computers".
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RingRule {
+    pub after: String,
+    pub min_success: f64,
+}
+
+/// Assigns package `server_id` to `computers`; with a ring rule, only when the previous ring passes its gate.
+pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: Option<&RingRule>) -> Result<(DeployReport, Option<RingGate>), OcsError> {
+    let gate = match rule {
+        Some(r) => {
+            let g = ring_gate(&stats(c, server_id).await?, &r.after, r.min_success);
+            if !g.open {
+                return Err(OcsError::RingClosed(g.reason));
+            }
+            Some(g)
+        }
+        None => None,
+    };
+    if computers.is_empty() {
+        return Err(OcsError::Refused("no computer chosen: search by TAG or name and select the computers to deploy to".into()));
+    }
+    Ok((affect(c, server_id, computers).await?, gate))
+}
+
 /// Whether the previous ring did well enough to widen the rollout.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -5,6 +5,7 @@ mod codes;
 mod console;
 mod deploy;
 mod publish;
+mod servers;
 mod stats;
 mod tls;
 
@@ -12,9 +13,10 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
-pub use deploy::{affect, find_computers, ring_gate, Computer, ComputerFilter, DeployReport, RingGate};
+pub use deploy::{affect, deploy, find_computers, ring_gate, Computer, ComputerFilter, DeployReport, RingGate, RingRule};
 pub use publish::{publish, PublishOptions, PublishReport, PublishStep, DEFAULT_UPLOAD_LIMIT};
-pub use stats::{delete, package_list, stats, MachineState, PackageStats, ServerPackage, StateCount};
+pub use servers::{forget_server, remember_server, saved_servers};
+pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
 pub use tls::CertInfo;
 
 /// Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`).
@@ -70,6 +72,8 @@ pub enum OcsError {
     NoSuchPackage(String),
     #[error("package {0} is not activated yet: publish it with the studio (which activates it) or activate it in the console first")]
     NotActivated(String),
+    #[error("not widening the rollout: {0}")]
+    RingClosed(String),
     #[error("{0}")]
     Refused(String),
     #[error("cannot read the package: {0}")]
@@ -98,6 +102,7 @@ impl OcsError {
             OcsError::NotServed { .. } => "not_served",
             OcsError::NoSuchPackage(_) => "no_such_package",
             OcsError::NotActivated(_) => "not_activated",
+            OcsError::RingClosed(_) => "ring_gate",
             OcsError::Refused(_) => "refused",
             OcsError::Package(_) => "package",
             OcsError::Cancelled => "cancelled",

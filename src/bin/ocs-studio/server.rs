@@ -164,6 +164,9 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
     }
     let console = runtime().block_on(Console::connect(&spec, &password)).map_err(fail)?;
     let store = credentials::save(&spec, &password).map_err(fail)?;
+    if let Err(e) = ocs::remember_server(&spec) {
+        tracing::warn!(error = %e, "could not add the server to the saved list");
+    }
     if a.server.json {
         println!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": store }));
     } else {
@@ -174,6 +177,7 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
 
 pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
     let removed = credentials::forget(&a.server.spec()).map_err(fail)?;
+    let _ = ocs::forget_server(&a.server.spec());
     if a.server.json {
         println!("{}", serde_json::json!({ "ok": true, "removed": removed }));
     } else if removed {
@@ -289,27 +293,21 @@ pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
 
 pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
     let filter = ComputerFilter { tag: if a.all { None } else { Some(a.tag.clone()) }, name: a.name.clone() };
+    let rule = a.after.as_ref().map(|after| ocs::RingRule { after: after.clone(), min_success: a.min_success });
     let out = runtime().block_on(async {
         let c = connect(&a.server).await?;
-        let gate = match &a.after {
-            Some(ring) => {
-                let st = ocs::stats(&c, &a.server_id).await.map_err(fail)?;
-                let g = ocs::ring_gate(&st, ring, a.min_success);
-                if !g.open {
-                    return Err(Failure { code: "ring_gate", message: format!("not widening the rollout: {}", g.reason) });
-                }
-                Some(g)
-            }
-            None => None,
-        };
         let computers = ocs::find_computers(&c, &filter).await.map_err(fail)?;
         if computers.is_empty() {
             return Err(Failure { code: "no_computers", message: format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or use --all", filter.describe()) });
         }
         if a.dry_run {
+            let gate = match &rule {
+                Some(r) => Some(ocs::ring_gate(&ocs::stats(&c, &a.server_id).await.map_err(fail)?, &r.after, r.min_success)),
+                None => None,
+            };
             return Ok((computers, None, gate));
         }
-        let r = ocs::affect(&c, &a.server_id, &computers).await.map_err(fail)?;
+        let (r, gate) = ocs::deploy(&c, &a.server_id, &computers, rule.as_ref()).await.map_err(fail)?;
         Ok((computers, Some(r), gate))
     })?;
     let (computers, report, gate) = out;
@@ -318,7 +316,7 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(g) = &gate {
-        println!("Gate open: {}", g.reason);
+        println!("Gate {}: {}", if g.open { "open" } else { "closed" }, g.reason);
     }
     println!("{} {}:", computers.len(), filter.describe());
     for m in &computers {
