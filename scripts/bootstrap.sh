@@ -16,7 +16,7 @@ sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # as independent judges).
 pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev curl ca-certificates)
 if [ $want_tests -eq 1 ]; then
-    pkgs+=(xvfb xauth webkit2gtk-driver wixl nsis libxml2-utils zip unzip python3 imagemagick)
+    pkgs+=(xvfb xauth webkit2gtk-driver wixl nsis libxml2-utils zip unzip python3 imagemagick keyutils openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -22,13 +22,17 @@ step "real OCS server on loopback (scripts/ocs-server/setup.sh)"
 bash scripts/ocs-server/setup.sh > "${TMPDIR:-/tmp}/ocs-server-setup.log" 2>&1 || { tail -40 "${TMPDIR:-/tmp}/ocs-server-setup.log"; exit 1; }
 tail -n 8 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 
-step "tests judged by the real OCS console and the real agent"
-cargo test --workspace --locked --test real_console --test real_agent -- --ignored
+step "tests judged by the real OCS console and the real agent (in a fresh session keyring)"
+# keyctl session: the keyring tests get a kernel session keyring of their own, gone when they end.
+keyctl session - cargo test --workspace --locked --test real_console --test real_agent --test real_publish -- --ignored
 
 step "UI: type check, build, app with the UI embedded"
 (cd ui && npm run --silent app:build:debug)
 
 step "window tests under Xvfb (tauri-driver + WebKitWebDriver)"
-(cd ui && timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" npm run --silent e2e)
+# STUDIO_OCS_*: the window also publishes, deploys and shows results against the loopback server.
+(cd ui && STUDIO_OCS_SERVER=https://localhost/ocsreports/ STUDIO_OCS_CA=/var/lib/ocs-studio-test/cacert.pem \
+    STUDIO_OCS_PASSWORD="${OCS_TEST_ADMIN_PASSWORD:-studio-admin-pw}" \
+    timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" npm run --silent e2e)
 
 step "all tests passed"

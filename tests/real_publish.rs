@@ -73,7 +73,11 @@ fn build(t: &Path, name: &str, exit: u8, payload: usize, extra: &[&str]) -> (Pat
     write(&app.join("install.sh"), format!("#!/bin/sh\necho installed > '{}'\nexit {exit}\n", marker.display()));
     write(&app.join("payload/data.bin"), noise(payload, payload as u64 + exit as u64));
     let out = t.join(format!("out-{name}"));
-    let mut args = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--priority", "1", "--json"];
+    let mut args = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--json"];
+    if !extra.contains(&"--priority") {
+        // The test server's DOWNLOAD_PERIOD_LENGTH is 1: a higher priority is never downloaded.
+        args.extend(["--priority", "1"]);
+    }
     args.extend_from_slice(extra);
     let r = ok_json(&args);
     (PathBuf::from(r["dir"].as_str().unwrap()), marker)
@@ -188,6 +192,12 @@ fn republishing_is_idempotent_and_replace_moves_the_computers() {
     assert_eq!(again["server_id"], id1.as_str());
     assert_eq!(server_state(), before, "nothing changed on the server");
 
+    // From the application folder (built again, same content): still the same package on the server.
+    let manifest = t.path().join("v1.toml");
+    write(&manifest, "[package]\nname = \"Studio update\"\npriority = 1\n\n[source]\nfolder = \"app-v1\"\n\n[action]\nkind = \"execute\"\ncommand = \"sh install.sh\"\n");
+    let folder = ocs_ok(&["publish", manifest.to_str().unwrap(), "--name", &name, "--json"]);
+    assert_eq!(folder["already_published"], true, "{folder}");
+
     let (v2, _) = build(t.path(), "v2", 0, 60_000, &[]);
     let msg = ocs_err(&["publish", v2.to_str().unwrap(), "--name", &name, "--json"], "name_taken");
     assert!(msg.contains(&id1) && msg.contains("--replace"), "{msg}");
@@ -249,6 +259,13 @@ fn every_failure_is_precise_and_leaves_nothing_on_the_server() {
     assert!(msg.contains("100 MiB") && msg.contains("upload_max_filesize") && msg.contains("smaller packages"), "{msg}");
     assert!(started.elapsed().as_secs() < 20, "refused before uploading");
     std::fs::remove_dir_all(&big).unwrap();
+
+    // A priority the agents would never download on this server (its period length is 1): the console's own
+    // activation page fails on it; the studio says why and takes the package back off the server.
+    let (p5, _) = build(t.path(), "prio5", 0, 10_000, &["--priority", "5"]);
+    let msg = ocs_err(&["publish", p5.to_str().unwrap(), "--name", &format!("Studio prio5 {}", unique()), "--json"], "priority_above_period");
+    assert!(msg.contains("DOWNLOAD_PERIOD_LENGTH"), "{msg}");
+    assert_eq!(server_state(), before, "rolled back");
 
     // A fragment changed after the build: caught before the agent (or the server) sees it.
     let id = dir.file_name().unwrap().to_str().unwrap();

@@ -2,10 +2,16 @@
 //! Long jobs run on the blocking pool and stream progress through a `Channel`; errors reach the UI as
 //! `{ code, message }` with the core's actionable text.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use ocs_studio::credentials::{self, Store};
 use ocs_studio::manifest::Located;
+use ocs_studio::ocs::{
+    self, Computer, ComputerFilter, Console, ConsoleVersion, DeployReport, OcsError, PackageStats, PublishOptions, PublishReport, RingGate,
+    RingRule, ServerPackage, ServerSpec,
+};
 use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{BuildOptions, BuildReport, CancelToken, Progress, Project, TargetOs, VerifyReport};
 use serde::{Deserialize, Serialize};
@@ -22,6 +28,12 @@ pub struct AppError {
 impl AppError {
     fn new(code: &str, message: impl ToString) -> Self {
         AppError { code: code.to_string(), message: message.to_string() }
+    }
+}
+
+impl From<OcsError> for AppError {
+    fn from(e: OcsError) -> Self {
+        AppError::new(e.code(), e)
     }
 }
 
@@ -61,6 +73,42 @@ pub struct BuildRequest {
 #[derive(Default)]
 pub struct Jobs {
     current: Mutex<Option<CancelToken>>,
+}
+
+/// Logged-in console sessions, reused by every server screen (one per server and user).
+#[derive(Default)]
+pub struct Servers {
+    sessions: Mutex<HashMap<String, Console>>,
+}
+
+impl Servers {
+    fn get(&self, key: &str) -> Result<Console, AppError> {
+        self.sessions
+            .lock()
+            .expect("sessions lock")
+            .get(key)
+            .cloned()
+            .ok_or_else(|| AppError::new("not_connected", "not connected to this server any more: connect again"))
+    }
+}
+
+/// A live session, as the UI refers to it.
+#[derive(Serialize, specta::Type)]
+pub struct ServerSession {
+    pub key: String,
+    pub url: String,
+    pub user: String,
+    pub console: ConsoleVersion,
+    /// Where the password came from (typed: None).
+    pub password_from: Option<Store>,
+    /// Where the typed password was saved, when asked to.
+    pub saved_in: Option<Store>,
+}
+
+#[derive(Serialize, specta::Type)]
+pub struct DeployOutcome {
+    pub report: DeployReport,
+    pub gate: Option<RingGate>,
 }
 
 #[tauri::command]
@@ -163,6 +211,100 @@ async fn verify_package(dir: String) -> Result<VerifyReport, AppError> {
     .map_err(|e| AppError::new("internal", e))?
 }
 
+#[tauri::command]
+#[specta::specta]
+fn saved_servers() -> Vec<ServerSpec> {
+    ocs::saved_servers()
+}
+
+/// Logs in with the typed password (saved in the keyring when `remember`), or with the saved one.
+#[tauri::command]
+#[specta::specta]
+async fn connect_server(spec: ServerSpec, password: Option<String>, remember: bool, servers: State<'_, Servers>) -> Result<ServerSession, AppError> {
+    let (password, from) = match password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, None),
+        None => credentials::password(&spec).map(|(p, s)| (p, Some(s)))?,
+    };
+    let console = Console::connect(&spec, &password).await?;
+    let saved_in = if remember && from.is_none() { Some(credentials::save(&spec, &password)?) } else { None };
+    if let Err(e) = ocs::remember_server(&spec) {
+        tracing::warn!(error = %e, "could not add the server to the saved list");
+    }
+    let key = format!("{}@{}", spec.user, console.base_url());
+    let session = ServerSession { key: key.clone(), url: console.base_url().to_string(), user: spec.user.clone(), console: console.version.clone(), password_from: from, saved_in };
+    servers.sessions.lock().expect("sessions lock").insert(key, console);
+    Ok(session)
+}
+
+/// Forgets a server: its saved password and its place in the list.
+#[tauri::command]
+#[specta::specta]
+fn forget_server(spec: ServerSpec) -> Result<bool, AppError> {
+    let removed = credentials::forget(&spec)?;
+    ocs::forget_server(&spec).map_err(|e| AppError::new("settings", e))?;
+    Ok(removed)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn server_packages(key: String, servers: State<'_, Servers>) -> Result<Vec<ServerPackage>, AppError> {
+    Ok(ocs::package_list(&servers.get(&key)?, "").await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn publish_package(
+    key: String,
+    dir: String,
+    options: PublishOptions,
+    on_progress: Channel<Progress>,
+    servers: State<'_, Servers>,
+    jobs: State<'_, Jobs>,
+) -> Result<PublishReport, AppError> {
+    let console = servers.get(&key)?;
+    let cancel = CancelToken::new();
+    *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
+    let sink = move |p: Progress| {
+        let _ = on_progress.send(p);
+    };
+    let r = ocs::publish(&console, std::path::Path::new(&dir), &options, &sink, &cancel).await;
+    *jobs.current.lock().expect("jobs lock") = None;
+    Ok(r?)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn search_computers(key: String, filter: ComputerFilter, servers: State<'_, Servers>) -> Result<Vec<Computer>, AppError> {
+    Ok(ocs::find_computers(&servers.get(&key)?, &filter).await?)
+}
+
+/// Where the previous ring stands, before promoting.
+#[tauri::command]
+#[specta::specta]
+async fn check_ring(key: String, server_id: String, rule: RingRule, servers: State<'_, Servers>) -> Result<RingGate, AppError> {
+    let st = ocs::stats(&servers.get(&key)?, &server_id).await?;
+    Ok(ocs::ring_gate(&st, &rule.after, rule.min_success))
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn deploy_package(key: String, server_id: String, computers: Vec<Computer>, rule: Option<RingRule>, servers: State<'_, Servers>) -> Result<DeployOutcome, AppError> {
+    let (report, gate) = ocs::deploy(&servers.get(&key)?, &server_id, &computers, rule.as_ref()).await?;
+    Ok(DeployOutcome { report, gate })
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn package_stats(key: String, server_id: String, servers: State<'_, Servers>) -> Result<PackageStats, AppError> {
+    Ok(ocs::stats(&servers.get(&key)?, &server_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn delete_server_package(key: String, server_id: String, servers: State<'_, Servers>) -> Result<ServerPackage, AppError> {
+    Ok(ocs::delete(&servers.get(&key)?, &server_id).await?)
+}
+
 /// Every command of the app, in one builder: the invoke handler and the TypeScript bindings come from it.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
@@ -171,7 +313,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         analyze_folder,
         build_package,
         cancel_build,
-        verify_package
+        verify_package,
+        saved_servers,
+        connect_server,
+        forget_server,
+        server_packages,
+        publish_package,
+        search_computers,
+        check_ring,
+        deploy_package,
+        package_stats,
+        delete_server_package
     ])
 }
 
@@ -179,6 +331,7 @@ pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .manage(Jobs::default())
+        .manage(Servers::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -6,7 +6,7 @@ use super::{Console, OcsError};
 
 /// A computer as the console lists it.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Computer {
     pub id: String,
     pub name: String,

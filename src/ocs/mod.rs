@@ -72,6 +72,13 @@ pub enum OcsError {
     NoSuchPackage(String),
     #[error("package {0} is not activated yet: publish it with the studio (which activates it) or activate it in the console first")]
     NotActivated(String),
+    #[error(
+        "the console fails to list the activations of package {0} (HTTP 500). On ocsreports 2.11 this happens when the \
+         package's priority is above the server's DOWNLOAD_PERIOD_LENGTH, and agents then never download it: use a \
+         priority of at most DOWNLOAD_PERIOD_LENGTH (10 by default; shown in Configuration → Deployment with the advanced \
+         settings on), or raise that setting"
+    )]
+    PriorityAbovePeriod(String),
     #[error("not widening the rollout: {0}")]
     RingClosed(String),
     #[error("{0}")]
@@ -102,6 +109,7 @@ impl OcsError {
             OcsError::NotServed { .. } => "not_served",
             OcsError::NoSuchPackage(_) => "no_such_package",
             OcsError::NotActivated(_) => "not_activated",
+            OcsError::PriorityAbovePeriod(_) => "priority_above_period",
             OcsError::RingClosed(_) => "ring_gate",
             OcsError::Refused(_) => "refused",
             OcsError::Package(_) => "package",

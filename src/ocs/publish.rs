@@ -73,6 +73,11 @@ pub struct PublishReport {
     pub fragments: usize,
     /// How the console was made to cut the package, and what differs from the local build.
     pub fragment_note: String,
+    /// The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file).
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub fragment_ratio_mib: Option<u64>,
+    /// The console's global fragment setting was changed for this build, then put back.
+    pub fragment_setting_changed: bool,
     pub upload_limit: Option<UploadLimit>,
     pub info_url: String,
     pub fragment_url: Option<String>,
@@ -245,6 +250,8 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
                     digest: local.get("DIGEST").to_string(),
                     fragments: local.fragments.len(),
                     fragment_note: String::new(),
+                    fragment_ratio_mib: None,
+                    fragment_setting_changed: false,
                     upload_limit: limit,
                     info_url: format!("https://{}/{}/info", a.info_loc, p.server_id),
                     fragment_url: None,
@@ -266,7 +273,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
 
     // 4. Create it in the console (cut as chosen), then make sure the server holds exactly that.
     let n = local.fragments.len();
-    let (server_id, fragment_note) = match c.version.flow {
+    let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = match c.version.flow {
         BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
         BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,
     };
@@ -316,6 +323,8 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         digest: local.get("DIGEST").to_string(),
         fragments: n,
         fragment_note,
+        fragment_ratio_mib,
+        fragment_setting_changed,
         upload_limit: limit,
         info_url,
         fragment_url,
@@ -524,12 +533,21 @@ async fn write_fragment_setting(c: &Console, activated: &str, ratio: &str) -> Re
     Ok(())
 }
 
+/// The package the console created and how it was cut.
+struct Cut {
+    server_id: String,
+    note: String,
+    ratio: Option<u64>,
+    changed: bool,
+}
+
 /// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
 /// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
-async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<(String, String), OcsError> {
+async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     let n = local.fragments.len();
     let mut note = String::new();
     let mut restore = None;
+    let mut used_ratio = None;
     if n > 0 {
         steps.start(Stage::Checking, "fragment-setting");
         let chosen = opts.fragment_size.unwrap_or_else(|| std::fs::metadata(&local.fragments[0]).map(|m| m.len()).unwrap_or(MIB));
@@ -539,6 +557,7 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
                 ByteSize(local.size)
             )));
         };
+        used_ratio = Some(ratio);
         let (activated, old_ratio, ..) = read_fragment_setting(c).await?;
         if activated == "1" && old_ratio == ratio.to_string() {
             note = format!("the console's own setting already cuts in {ratio} MiB: {n} fragment(s)");
@@ -554,13 +573,14 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
         steps.done("fragment-setting", format!("{ratio} MiB"));
     }
     let result = wizard_post(c, local, name, opts, steps, cancel).await;
+    let changed = restore.is_some();
     if let Some((a, r)) = restore {
         if let Err(e) = write_fragment_setting(c, &a, &r).await {
             tracing::error!(error = %e, "could not restore the console's fragment setting");
             note.push_str(&format!(". WARNING: the console's fragment setting could not be restored ({e}); set it back in Configuration → Deployment"));
         }
     }
-    Ok((result?, note))
+    Ok(Cut { server_id: result?, note, ratio: used_ratio, changed })
 }
 
 async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<String, OcsError> {
@@ -631,7 +651,7 @@ fn legacy_representable(local: &Local) -> Result<(), OcsError> {
 
 /// 2.8 console: upload (step 1), then the fragment count per package (step 2). Values are sent unescaped: it
 /// escapes them itself. Not tried against a real 2.8 console (none here); written from its sources.
-async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<(String, String), OcsError> {
+async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     steps.start(Stage::Uploading, "upload");
     let q = "function=tele_package";
     let page = c.get(q).await?;
@@ -683,7 +703,8 @@ async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOpti
         return Err(OcsError::Console { page: q.into(), message: errs.join(" ") });
     }
     steps.done("upload", format!("{} sent; package {timestamp} cut in {} fragment(s) by the console", ByteSize(local.size), local.fragments.len()));
-    Ok((timestamp, format!("this 2.8 console takes the fragment count per package: {} fragment(s), as built", local.fragments.len())))
+    let note = format!("this 2.8 console takes the fragment count per package: {} fragment(s), as built", local.fragments.len());
+    Ok(Cut { server_id: timestamp, note, ratio: None, changed: false })
 }
 
 #[cfg(test)]

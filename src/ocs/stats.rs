@@ -133,7 +133,11 @@ pub(crate) fn check_id(server_id: &str) -> Result<(), OcsError> {
 /// The activations of a package.
 pub async fn activations(c: &Console, server_id: &str) -> Result<Vec<Activation>, OcsError> {
     check_id(server_id)?;
-    let rows = c.datatable(&format!("function=tele_actives&head=1&timestamp={server_id}"), "", &["ID", "FILEID", "INFO_LOC", "PACK_LOC"], "").await?;
+    let rows = match c.datatable(&format!("function=tele_actives&head=1&timestamp={server_id}"), "", &["ID", "FILEID", "INFO_LOC", "PACK_LOC"], "").await {
+        // The page divides by floor(DOWNLOAD_PERIOD_LENGTH / priority) to estimate a delivery time.
+        Err(OcsError::Unexpected { detail, .. }) if detail.contains("HTTP 500") => return Err(OcsError::PriorityAbovePeriod(server_id.to_string())),
+        r => r?,
+    };
     Ok(rows
         .iter()
         .filter(|r| field(r, "FILEID") == server_id)

@@ -79,6 +79,22 @@ function appFolder(name, files) {
   return dir;
 }
 
+/** Waits for element `id`; fails with the text of `errorId` if that one shows up instead. */
+async function firstOf(id, errorId, ms) {
+  const found = await driver.wait(async () => {
+    for (const k of [id, errorId]) {
+      const els = await driver.findElements(By.id(k));
+      if (els.length > 0) return els[0];
+    }
+    return false;
+  }, ms);
+  if ((await found.getAttribute("id")) === errorId) {
+    await shot(`failed-${id}.png`);
+    assert.fail(`${errorId}: ${await found.getText()}`);
+  }
+  return found;
+}
+
 describe("OCS Package Studio window", () => {
   before(async () => {
     assert.ok(fs.existsSync(app), `build the app first (npm run app:build:debug): ${app}`);
@@ -128,6 +144,8 @@ describe("OCS Package Studio window", () => {
     const outInput = await driver.findElement(By.id("out-dir"));
     await outInput.clear();
     await outInput.sendKeys(out);
+    // The loopback server's DOWNLOAD_PERIOD_LENGTH is 1: priority 1, or its agents never download the package.
+    await driver.findElement(By.css("#priority option[value='1']")).click();
     await shot("analysis.png");
     await driver.findElement(By.id("build")).click();
     await driver.wait(until.elementLocated(By.id("verify-ok")), 30000);
@@ -142,8 +160,65 @@ describe("OCS Package Studio window", () => {
     await shot("built.png");
   });
 
+  // The server screens against the real loopback OCS server (scripts/test.sh starts it and sets STUDIO_OCS_SERVER).
+  it("publishes the package, deploys it to ALPHA and explains the agent's result", { skip: !process.env.STUDIO_OCS_SERVER }, async () => {
+    await driver.findElement(By.id("to-publish")).click();
+    const fill = async (id, value) => {
+      const el = await driver.wait(until.elementLocated(By.id(id)), 10000);
+      await el.clear();
+      await el.sendKeys(value);
+    };
+    await fill("srv-url", process.env.STUDIO_OCS_SERVER);
+    await fill("srv-user", "admin");
+    await fill("srv-ca", process.env.STUDIO_OCS_CA);
+    await fill("srv-password", process.env.STUDIO_OCS_PASSWORD);
+    const remember = await driver.findElement(By.id("srv-remember"));
+    if (await remember.isSelected()) await remember.click();
+    await driver.findElement(By.id("connect")).click();
+    const connected = await driver.wait(until.elementLocated(By.id("connected")), 20000);
+    assert.match(await connected.getText(), /2\.11\.1/);
+    await fill("pub-name", `Mon Appli e2e ${Date.now()}`);
+    assert.match(await driver.findElement(By.id("frag-tradeoff")).getText(), /réglage global/);
+    await shot("publish.png");
+    await driver.findElement(By.id("publish")).click();
+    const idEl = await firstOf("server-id", "publish-error", 60000);
+    const serverId = await idEl.getText();
+    assert.match(serverId, /^\d+$/);
+    assert.ok(fs.existsSync(path.join("/var/lib/ocsinventory-reports/download", serverId, "info")), "the server holds it");
+    await shot("published.png");
+
+    await driver.findElement(By.id("to-deploy")).click();
+    await driver.wait(until.elementLocated(By.id("dep-search")), 10000).click();
+    const count = await driver.wait(until.elementLocated(By.id("computer-count")), 20000);
+    assert.match(await count.getText(), /^1 /, "one computer has a TAG containing ALPHA");
+    assert.match(await driver.findElement(By.id("computers")).getText(), /ALPHA/);
+    await shot("deploy.png");
+    await driver.findElement(By.id("affect")).click();
+    const deployed = await driver.wait(until.elementLocated(By.id("deployed")), 20000);
+    assert.match(await deployed.getText(), /^✔ 1 /);
+
+    // The real agent runs it: install.bat is a Windows script, so the Unix agent's LAUNCH ends in SUCCESS_<n≠0>.
+    const agent = spawnSync("bash", [path.join(root, "scripts/ocs-server/agent-run.sh"), "ALPHA"], { env: { ...process.env, OCS_AGENT_TIMEOUT: "60" } });
+    assert.equal(agent.status, 0, `agent-run.sh failed: ${agent.stderr}`);
+    await driver.findElement(By.id("to-results")).click();
+    const state = await driver.wait(until.elementLocated(By.css(".state")), 20000);
+    const code = await state.getAttribute("data-state");
+    assert.match(code, /^(SUCCESS_[1-9]\d*|ERR_EXECUTE)$/, code);
+    assert.equal(await state.getAttribute("class"), "state failure");
+    assert.match(await state.getText(), /À faire/);
+    await shot("results.png");
+
+    await driver.findElement(By.id("delete")).click();
+    await driver.findElement(By.id("delete-confirm")).click();
+    await driver.wait(until.elementLocated(By.id("deleted")), 20000);
+    assert.ok(!fs.existsSync(path.join("/var/lib/ocsinventory-reports/download", serverId)), "deleted from the server");
+    await driver.findElement(By.id("back")).click();
+    await driver.wait(until.elementLocated(By.id("drop-zone")), 10000);
+  });
+
   it("explains a folder without install.bat and writes nothing", async () => {
-    await driver.findElement(By.id("another")).click();
+    const another = await driver.findElements(By.id("another"));
+    if (another.length > 0) await another[0].click();
     const folder = appFolder("Sans script", { "setup.exe": "MZ" });
     await dropFolder(folder);
     await driver.wait(until.elementLocated(By.id("build")), 15000);

@@ -11,6 +11,19 @@ export const commands = {
 	buildPackage: (request: BuildRequest, onProgress: Channel<Progress_Deserialize>) => typedError<BuildReport_Serialize, AppError>(__TAURI_INVOKE("build_package", { request, onProgress })),
 	cancelBuild: () => __TAURI_INVOKE<boolean>("cancel_build"),
 	verifyPackage: (dir: string) => typedError<VerifyReport_Serialize, AppError>(__TAURI_INVOKE("verify_package", { dir })),
+	savedServers: () => __TAURI_INVOKE<ServerSpec_Serialize[]>("saved_servers"),
+	/**  Logs in with the typed password (saved in the keyring when `remember`), or with the saved one. */
+	connectServer: (spec: ServerSpec_Deserialize, password: string | null, remember: boolean) => typedError<ServerSession_Serialize, AppError>(__TAURI_INVOKE("connect_server", { spec, password, remember })),
+	/**  Forgets a server: its saved password and its place in the list. */
+	forgetServer: (spec: ServerSpec_Deserialize) => typedError<boolean, AppError>(__TAURI_INVOKE("forget_server", { spec })),
+	serverPackages: (key: string) => typedError<ServerPackage[], AppError>(__TAURI_INVOKE("server_packages", { key })),
+	publishPackage: (key: string, dir: string, options: PublishOptions_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<PublishReport_Serialize, AppError>(__TAURI_INVOKE("publish_package", { key, dir, options, onProgress })),
+	searchComputers: (key: string, filter: ComputerFilter_Deserialize) => typedError<Computer[], AppError>(__TAURI_INVOKE("search_computers", { key, filter })),
+	/**  Where the previous ring stands, before promoting. */
+	checkRing: (key: string, serverId: string, rule: RingRule) => typedError<RingGate_Serialize, AppError>(__TAURI_INVOKE("check_ring", { key, serverId, rule })),
+	deployPackage: (key: string, serverId: string, computers: Computer[], rule: RingRule | null) => typedError<DeployOutcome_Serialize, AppError>(__TAURI_INVOKE("deploy_package", { key, serverId, computers, rule })),
+	packageStats: (key: string, serverId: string) => typedError<PackageStats, AppError>(__TAURI_INVOKE("package_stats", { key, serverId })),
+	deleteServerPackage: (key: string, serverId: string) => typedError<ServerPackage, AppError>(__TAURI_INVOKE("delete_server_package", { key, serverId })),
 };
 
 /* Types */
@@ -61,6 +74,13 @@ export type AppInfo = {
 };
 
 export type ArchiveFormat = "zip" | "tar.gz";
+
+/**  How this console creates packages. */
+export type BuildFlow = 
+/**  ocsreports 2.9 and later (`tele_build`, one POST; fragments from a global setting). */
+"wizard" | 
+/**  ocsreports up to 2.8 (`tele_package`, two POSTs; fragment count per package). */
+"legacy";
 
 /**  What a build produced. */
 export type BuildReport = BuildReport_Serialize | BuildReport_Deserialize;
@@ -120,6 +140,77 @@ export type BuildRequest = {
 	name: string,
 	version: string,
 	priority: number,
+};
+
+/**  A computer as the console lists it. */
+export type Computer = {
+	id: string,
+	name: string,
+	tag: string,
+	/**  Last contact with the server. */
+	last_contact: string,
+	os: string,
+};
+
+/**  Which computers: TAG and name are "contains", case-insensitive (as the console's search); both must match. */
+export type ComputerFilter = ComputerFilter_Serialize | ComputerFilter_Deserialize;
+
+/**  Which computers: TAG and name are "contains", case-insensitive (as the console's search); both must match. */
+export type ComputerFilter_Deserialize = {
+	tag?: string | null,
+	name?: string | null,
+};
+
+/**  Which computers: TAG and name are "contains", case-insensitive (as the console's search); both must match. */
+export type ComputerFilter_Serialize = {
+	tag: string | null,
+	name: string | null,
+};
+
+export type ConsoleVersion = ConsoleVersion_Serialize | ConsoleVersion_Deserialize;
+
+export type ConsoleVersion_Deserialize = {
+	/**  As the console's "Server information" page shows it, e.g. `2.11.1`. */
+	label?: string | null,
+	flow: BuildFlow,
+};
+
+export type ConsoleVersion_Serialize = {
+	/**  As the console's "Server information" page shows it, e.g. `2.11.1`. */
+	label: string | null,
+	flow: BuildFlow,
+};
+
+export type DeployOutcome = DeployOutcome_Serialize | DeployOutcome_Deserialize;
+
+export type DeployOutcome_Deserialize = {
+	report: DeployReport,
+	gate?: RingGate_Deserialize | null,
+};
+
+export type DeployOutcome_Serialize = {
+	report: DeployReport,
+	gate: RingGate_Serialize | null,
+};
+
+/**  The result of one assignment. */
+export type DeployReport = {
+	server_id: string,
+	enable_id: string,
+	/**  Newly assigned. */
+	assigned: Computer[],
+	/**  Already had the package (left as they were, so a success is never reset). */
+	already: Computer[],
+};
+
+/**  A state in the admin's words. */
+export type Explanation = {
+	code: string,
+	outcome: Outcome,
+	meaning_en: string,
+	fix_en: string,
+	meaning_fr: string,
+	fix_fr: string,
 };
 
 export type FileInfo = {
@@ -190,6 +281,16 @@ export type Installer_Serialize = {
 	silent_args: string | null,
 } & MsiInfo_Serialize;
 
+export type MachineState = {
+	id: string,
+	name: string,
+	tag: string,
+	/**  `WAITING` when the computer has not been told yet; else the console's value (NOTIFIED, SUCCESS, ERR_…). */
+	state: string,
+	/**  When the server recorded the state (the console's text), empty while waiting. */
+	since: string,
+};
+
 /**  The properties admins need from an MSI (the Property table and the summary information). */
 export type MsiInfo = MsiInfo_Serialize | MsiInfo_Deserialize;
 
@@ -222,6 +323,27 @@ export type MsiInfo_Serialize = {
 /**  How msiexec shows itself: nothing at all, or a progress bar without questions (the seed's /passive). */
 export type MsiUi = "quiet" | "passive";
 
+/**  How a state counts for the rollout. */
+export type Outcome = 
+/**  Installed (or already there). */
+"success" | 
+/**  Finished, and not installed. */
+"failure" | 
+/**  Not finished yet: waiting for the computer, or in progress. */
+"pending";
+
+export type PackageStats = {
+	server_id: string,
+	name: string,
+	total: number | null,
+	/**  By state, most frequent first. */
+	counts: StateCount[],
+	machines: MachineState[],
+	succeeded: number | null,
+	failed: number | null,
+	pending: number | null,
+};
+
 /**  One finding, with the agent's likely result and how to fix it. */
 export type Problem = {
 	severity: Severity,
@@ -251,6 +373,147 @@ export type Progress_Serialize = {
 	current: string | null,
 };
 
+/**  What to publish as, and where agents will fetch it. */
+export type PublishOptions = PublishOptions_Serialize | PublishOptions_Deserialize;
+
+/**  What to publish as, and where agents will fetch it. */
+export type PublishOptions_Deserialize = {
+	/**  The package name the console shows (the studio uses "Name Version"). */
+	name: string,
+	description: string,
+	os: TargetOs,
+	/**  The fragment size the admin chose, in bytes (the manifest's); `None`: deduced from the package. */
+	fragment_size?: number | null,
+	/**  HTTPS server address agents fetch `info` from (host/path, no scheme), default `<console host>/download`. */
+	info_location?: string | null,
+	/**  File server address for the fragments, default the same as `info_location`. */
+	fragment_location?: string | null,
+	/**
+	 *  Publish even if a different package of that name exists: the new one takes over its computers and the old
+	 *  one is deleted.
+	 */
+	replace: boolean,
+};
+
+/**  What to publish as, and where agents will fetch it. */
+export type PublishOptions_Serialize = {
+	/**  The package name the console shows (the studio uses "Name Version"). */
+	name: string,
+	description: string,
+	os: TargetOs,
+	/**  The fragment size the admin chose, in bytes (the manifest's); `None`: deduced from the package. */
+	fragment_size: number | null,
+	/**  HTTPS server address agents fetch `info` from (host/path, no scheme), default `<console host>/download`. */
+	info_location: string | null,
+	/**  File server address for the fragments, default the same as `info_location`. */
+	fragment_location: string | null,
+	/**
+	 *  Publish even if a different package of that name exists: the new one takes over its computers and the old
+	 *  one is deleted.
+	 */
+	replace: boolean,
+};
+
+export type PublishReport = PublishReport_Serialize | PublishReport_Deserialize;
+
+export type PublishReport_Deserialize = {
+	/**  The package's id on the server (FILEID): what `deploy`, `stats` and `delete` take. */
+	server_id: string,
+	enable_id: string,
+	name: string,
+	console: string,
+	/**  True when the same package was already there: nothing was uploaded. */
+	already_published: boolean,
+	/**  The package this one replaced (its computers moved over, then deleted). */
+	replaced?: string | null,
+	moved_computers: number | null,
+	archive_size: number | null,
+	digest: string,
+	fragments: number | null,
+	/**  How the console was made to cut the package, and what differs from the local build. */
+	fragment_note: string,
+	/**  The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file). */
+	fragment_ratio_mib?: number | null,
+	/**  The console's global fragment setting was changed for this build, then put back. */
+	fragment_setting_changed: boolean,
+	upload_limit?: UploadLimit | null,
+	info_url: string,
+	fragment_url?: string | null,
+	steps: PublishStep[],
+	duration_ms: number | null,
+};
+
+export type PublishReport_Serialize = {
+	/**  The package's id on the server (FILEID): what `deploy`, `stats` and `delete` take. */
+	server_id: string,
+	enable_id: string,
+	name: string,
+	console: string,
+	/**  True when the same package was already there: nothing was uploaded. */
+	already_published: boolean,
+	/**  The package this one replaced (its computers moved over, then deleted). */
+	replaced: string | null,
+	moved_computers: number | null,
+	archive_size: number | null,
+	digest: string,
+	fragments: number | null,
+	/**  How the console was made to cut the package, and what differs from the local build. */
+	fragment_note: string,
+	/**  The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file). */
+	fragment_ratio_mib: number | null,
+	/**  The console's global fragment setting was changed for this build, then put back. */
+	fragment_setting_changed: boolean,
+	upload_limit: UploadLimit | null,
+	info_url: string,
+	fragment_url: string | null,
+	steps: PublishStep[],
+	duration_ms: number | null,
+};
+
+/**  One step of a publication, as shown while it runs and in the report. */
+export type PublishStep = {
+	step: string,
+	detail: string,
+	ms: number | null,
+};
+
+/**  Whether the previous ring did well enough to widen the rollout. */
+export type RingGate = RingGate_Serialize | RingGate_Deserialize;
+
+/**  Whether the previous ring did well enough to widen the rollout. */
+export type RingGate_Deserialize = {
+	/**  The previous ring's TAG text. */
+	ring: string,
+	machines: number | null,
+	finished: number | null,
+	succeeded: number | null,
+	/**  Successes among finished computers, in percent. */
+	rate?: number | null,
+	threshold: number | null,
+	open: boolean,
+	reason: string,
+};
+
+/**  Whether the previous ring did well enough to widen the rollout. */
+export type RingGate_Serialize = {
+	/**  The previous ring's TAG text. */
+	ring: string,
+	machines: number | null,
+	finished: number | null,
+	succeeded: number | null,
+	/**  Successes among finished computers, in percent. */
+	rate: number | null,
+	threshold: number | null,
+	open: boolean,
+	reason: string,
+};
+
+/**  "Only after ring `after` succeeded on at least `min_success` % of its finished computers". */
+export type RingRule = {
+	after: string,
+	min_success: number | null,
+};
+
 /**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
 export type Script = Script_Serialize | Script_Deserialize;
 
@@ -264,6 +527,72 @@ export type Script_Serialize = { template: "msi-install"; msi: string; transform
 /**  Write a verbose msiexec log to %TEMP%\<name>.log. */
 log: boolean } | { template: "msi-uninstall"; product_code: string; ui: MsiUi } | { template: "exe-silent"; exe: string; args: string } | { template: "command"; line: string };
 
+/**  A package as the console lists it. */
+export type ServerPackage = {
+	/**  The FILEID (the package's id on the server). */
+	server_id: string,
+	name: string,
+	created: string,
+	priority: string,
+	fragments: string,
+	os: string,
+	comment: string,
+};
+
+/**  A live session, as the UI refers to it. */
+export type ServerSession = ServerSession_Serialize | ServerSession_Deserialize;
+
+/**  A live session, as the UI refers to it. */
+export type ServerSession_Deserialize = {
+	key: string,
+	url: string,
+	user: string,
+	console: ConsoleVersion_Deserialize,
+	/**  Where the password came from (typed: None). */
+	password_from?: Store | null,
+	/**  Where the typed password was saved, when asked to. */
+	saved_in?: Store | null,
+};
+
+/**  A live session, as the UI refers to it. */
+export type ServerSession_Serialize = {
+	key: string,
+	url: string,
+	user: string,
+	console: ConsoleVersion_Serialize,
+	/**  Where the password came from (typed: None). */
+	password_from: Store | null,
+	/**  Where the typed password was saved, when asked to. */
+	saved_in: Store | null,
+};
+
+/**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
+export type ServerSpec = ServerSpec_Serialize | ServerSpec_Deserialize;
+
+/**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
+export type ServerSpec_Deserialize = {
+	/**  The console's address, e.g. `https://ocs.example.com/ocsreports/`. */
+	url: string,
+	user: string,
+	/**
+	 *  A PEM file with the CA(s) that signed the server's certificate (the `cacert.pem` deployed to agents).
+	 *  Without it the system's trust store is used.
+	 */
+	ca?: string | null,
+};
+
+/**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
+export type ServerSpec_Serialize = {
+	/**  The console's address, e.g. `https://ocs.example.com/ocsreports/`. */
+	url: string,
+	user: string,
+	/**
+	 *  A PEM file with the CA(s) that signed the server's certificate (the `cacert.pem` deployed to agents).
+	 *  Without it the system's trust store is used.
+	 */
+	ca: string | null,
+};
+
 export type Severity = 
 /**  The agent would fail or refuse the package. */
 "error" | 
@@ -271,9 +600,29 @@ export type Severity =
 "warning";
 
 /**  What a long job is doing right now. */
-export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" | "done";
+export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" | 
+/**  Talking to the server: checks before and after an upload. */
+"checking" | "uploading" | "activating" | "done";
+
+export type StateCount = {
+	state: string,
+	count: number | null,
+	explanation: Explanation,
+};
+
+/**  Where a password came from, for messages ("saved in …"). */
+export type Store = "environment" | "keyring" | 
+/**  The Linux kernel keyring of this login session (no Secret Service was available). */
+"session_keyring";
 
 export type TargetOs = "windows" | "linux" | "macos";
+
+/**  The largest archive the console accepts, and whether it was read from the server or assumed. */
+export type UploadLimit = {
+	bytes: number | null,
+	/**  False when the console did not show it and Debian's default was assumed. */
+	measured: boolean,
+};
 
 export type VerifyReport = VerifyReport_Serialize | VerifyReport_Deserialize;
 

@@ -3,31 +3,27 @@ import { Channel } from "@tauri-apps/api/core";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, type AppError, type BuildReport, type FolderSummary, type Progress, type VerifyReport } from "./bindings";
 import { lang, size, t, toggleLanguage } from "./i18n";
+import { bindServer, bindServersCard, enter, initServer, renderServer, saveForms, serversCard, type ServerScreen } from "./server";
+import { errorBox, esc, progressView } from "./ui";
 
 type State =
   | { kind: "start"; error?: AppError }
   | { kind: "analyzing"; folder: string }
   | { kind: "ready"; summary: FolderSummary; error?: AppError }
   | { kind: "building"; summary: FolderSummary; progress?: Progress }
-  | { kind: "built"; summary: FolderSummary; report: BuildReport; verify?: VerifyReport };
+  | { kind: "built"; summary: FolderSummary; report: BuildReport; verify?: VerifyReport }
+  | ServerScreen;
 
 let state: State = { kind: "start" };
 let outDir = "";
 const form = { name: "", version: "", priority: 5 };
 const app = document.getElementById("app")!;
 
-const esc = (s: unknown): string =>
-  String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-
 function set(next: State): void {
+  saveForms();
   state = next;
+  if (next.kind === "server" || next.kind === "publish" || next.kind === "deploy" || next.kind === "results") enter(next);
   render();
-}
-
-function errorBox(e?: AppError): string {
-  if (!e) return "";
-  const headline = t().codes[e.code] ?? t().error;
-  return `<div class="error" id="error" role="alert"><strong>${esc(headline)}</strong><br/><span class="small">${esc(t().details)} : ${esc(e.message)}</span></div>`;
 }
 
 function header(): string {
@@ -44,7 +40,7 @@ function startView(): string {
       <h2>${esc(t().dropTitle)}</h2>
       <p>${esc(t().dropHint)}</p>
       <button id="choose" class="primary">${esc(t().choose)}</button>
-    </section>${errorBox(state.kind === "start" ? state.error : undefined)}`;
+    </section>${errorBox(state.kind === "start" ? state.error : undefined)}${serversCard()}`;
 }
 
 function installersView(s: FolderSummary): string {
@@ -104,19 +100,6 @@ function formView(disabled: boolean): string {
   </section>`;
 }
 
-function progressView(p?: Progress): string {
-  const total = p?.total ?? 0;
-  const done = p?.done ?? 0;
-  const pct = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
-  const stage = p ? t().stages[p.stage] ?? p.stage : t().stages.scanning;
-  return `<section class="card" id="progress">
-    <div class="progress-head"><strong>${esc(stage)}</strong><span>${total > 0 ? `${esc(size(done))} / ${esc(size(total))}` : ""}</span></div>
-    <div class="bar"><div style="width:${pct}%"></div></div>
-    <p class="mono small">${esc(p?.current ?? "")}</p>
-    <div class="actions"><button id="cancel" class="ghost">${esc(t().cancel)}</button></div>
-  </section>`;
-}
-
 function resultView(r: BuildReport, v?: VerifyReport): string {
   const frags = (r.fragment_sizes ?? []).map((s) => size(s)).join(", ");
   const checks = !v
@@ -140,7 +123,7 @@ function resultView(r: BuildReport, v?: VerifyReport): string {
     <h3>${esc(t().verification)}</h3>
     ${checks}
     <pre class="info" id="info-file">${esc(r.info)}</pre>
-    <div class="actions"><button id="another" class="primary">${esc(t().another)}</button></div>
+    <div class="actions"><button id="another" class="ghost">${esc(t().another)}</button><button id="to-publish" class="primary" ${v && !v.ok ? "disabled" : ""}>${esc(t().toPublish)}</button></div>
   </section>`;
 }
 
@@ -162,6 +145,8 @@ function render(): void {
     case "built":
       body = resultView(state.report, state.verify);
       break;
+    default:
+      body = renderServer(state);
   }
   app.innerHTML = header() + `<main>${body}</main>`;
   bind();
@@ -169,9 +154,17 @@ function render(): void {
 
 function bind(): void {
   document.getElementById("lang")?.addEventListener("click", () => {
+    saveForms();
     toggleLanguage();
     render();
   });
+  if (state.kind === "server" || state.kind === "publish" || state.kind === "deploy" || state.kind === "results") {
+    bindServer(state);
+    return;
+  }
+  if (state.kind === "start") bindServersCard();
+  const built = state.kind === "built" ? state : undefined;
+  document.getElementById("to-publish")?.addEventListener("click", () => built && set({ kind: "publish", report: built.report }));
   document.getElementById("choose")?.addEventListener("click", async () => {
     const folder = await commands.pickFolder();
     if (folder) await analyze(folder);
@@ -221,6 +214,13 @@ async function build(): Promise<void> {
 async function main(): Promise<void> {
   document.documentElement.lang = lang();
   outDir = (await commands.appInfo()).default_out_dir;
+  initServer(
+    () => {
+      saveForms();
+      render();
+    },
+    (next) => set(next),
+  );
   render();
   await getCurrentWebview().onDragDropEvent((event) => {
     const zone = document.getElementById("drop-zone");
