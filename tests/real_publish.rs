@@ -27,8 +27,15 @@ fn script(name: &str) -> PathBuf {
 }
 
 /// `ocs-studio <args> --server … --user admin --ca …`, with the password from the environment.
+/// The studio's settings (saved servers) go to a scratch folder during the tests.
+fn scratch_config() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 fn ocs(args: &[&str]) -> Output {
     studio()
+        .env("XDG_CONFIG_HOME", scratch_config())
         .args(args)
         .args(["--server", SERVER, "--user", "admin", "--ca", CA])
         .env("OCS_STUDIO_PASSWORD", PASSWORD)
@@ -223,7 +230,7 @@ fn every_failure_is_precise_and_leaves_nothing_on_the_server() {
     let before = server_state();
     let publish_as = |server: &str, ca: Option<&str>, password: &str| {
         let mut c = studio();
-        c.args(["publish", d, "--name", "never", "--json", "--server", server, "--user", "admin"]).env("OCS_STUDIO_PASSWORD", password);
+        c.args(["publish", d, "--name", "never", "--json", "--server", server, "--user", "admin"]).env("OCS_STUDIO_PASSWORD", password).env("XDG_CONFIG_HOME", scratch_config());
         if let Some(ca) = ca {
             c.args(["--ca", ca]);
         }
@@ -285,7 +292,7 @@ fn the_password_lives_in_the_keyring() {
     let _t = turn();
     let with_keyring = |args: &[&str], stdin: Option<&str>| {
         let mut c = studio();
-        c.args(args).args(["--server", SERVER, "--user", "admin", "--ca", CA, "--json"]).env_remove("OCS_STUDIO_PASSWORD").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.args(args).args(["--server", SERVER, "--user", "admin", "--ca", CA, "--json"]).env_remove("OCS_STUDIO_PASSWORD").env("XDG_CONFIG_HOME", scratch_config()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
         use std::io::Write;
         child.stdin.take().unwrap().write_all(stdin.unwrap_or("").as_bytes()).unwrap();
@@ -304,6 +311,9 @@ fn the_password_lives_in_the_keyring() {
     let o = with_keyring(&["login", "--password-stdin"], Some(&format!("{PASSWORD}\n")));
     assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
     assert!(!stdout(&o).contains(PASSWORD) && !stderr(&o).contains(PASSWORD));
+    // The server is remembered for the Start screen; its password is not in any file.
+    let saved = std::fs::read_to_string(scratch_config().join("ocs-studio/servers.toml")).unwrap();
+    assert!(saved.contains("https://localhost/ocsreports/") && saved.contains("admin") && !saved.contains(PASSWORD), "{saved}");
     let o = with_keyring(&["stats", "--list"], None);
     assert!(o.status.success(), "the saved password is used: {}\n{}", stdout(&o), stderr(&o));
     let o = with_keyring(&["logout"], None);

@@ -14,6 +14,8 @@ const root = path.resolve(here, "../..");
 const app = process.env.STUDIO_APP ?? path.join(root, "target/debug/ocs-studio-app");
 const shots = process.env.STUDIO_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), "studio-shots-"));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "studio-e2e-"));
+// The app's settings (saved servers, texts) go to a scratch folder, not the tester's own.
+process.env.XDG_CONFIG_HOME = path.join(work, "config");
 let driverProc;
 let driver;
 
