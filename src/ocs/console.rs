@@ -137,6 +137,11 @@ impl Page {
     }
 }
 
+/// A form's fields: the CSRF token first, then `pairs`.
+pub(crate) fn form_fields(csrf: (String, String), pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    std::iter::once(csrf).chain(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+}
+
 /// Plain text of an HTML fragment (the AJAX tables return cells as HTML).
 pub(crate) fn cell_text(html: &str) -> String {
     let frag = Html::parse_fragment(html);

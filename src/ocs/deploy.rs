@@ -1,6 +1,7 @@
 //! Deployment: find computers by TAG (contains ALPHA by default) or name, assign a package to them in one step,
 //! and widen the rollout in rings only when the previous ring succeeded well enough.
 
+use super::console::form_fields;
 use super::stats::{activations, check_id, field, find_package, stats, MachineState, PackageStats};
 use super::{Console, OcsError};
 
@@ -78,13 +79,7 @@ pub async fn affect(c: &Console, server_id: &str, computers: &[Computer]) -> Res
         let q = format!("function=pack_search&idchecked={ids}&origine=mach");
         let page = c.get(&q).await?;
         let csrf = c.csrf_of(&page, Some("pack_affect"), &q)?;
-        let fields = vec![
-            csrf,
-            ("onglet".to_string(), "MACH".to_string()),
-            ("old_onglet".to_string(), "MACH".to_string()),
-            ("DWL_OPT".to_string(), "NO".to_string()),
-            ("MODIF".to_string(), enable_id.clone()),
-        ];
+        let fields = form_fields(csrf, &[("onglet", "MACH"), ("old_onglet", "MACH"), ("DWL_OPT", "NO"), ("MODIF", &enable_id)]);
         let answer = c.post(&q, &fields).await?;
         let said = answer.alerts("success").join(" ");
         let n: Option<usize> = said.split_whitespace().next().and_then(|w| w.parse().ok());

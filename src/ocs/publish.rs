@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::console::{BuildFlow, Page, UploadLimit};
+use super::console::{form_fields, BuildFlow, Page, UploadLimit};
 use super::stats::{activations, delete, package_list, stats};
 use super::{deploy, Console, OcsError};
 use crate::digest::Hasher;
@@ -395,13 +395,7 @@ async fn finish(
     let q = format!("function=tele_popup_active&head=1&active={server_id}");
     let page = c.get(&q).await?;
     let csrf = c.csrf_of(&page, Some("form_active"), &q)?;
-    let fields = vec![
-        csrf,
-        ("choix_activ".to_string(), "MAN".to_string()),
-        ("HTTPS_SERV".to_string(), info_loc.to_string()),
-        ("FILE_SERV".to_string(), pack_loc.to_string()),
-        ("Valid_modif".to_string(), "OK".to_string()),
-    ];
+    let fields = form_fields(csrf, &[("choix_activ", "MAN"), ("HTTPS_SERV", info_loc), ("FILE_SERV", pack_loc), ("Valid_modif", "OK")]);
     c.post(&format!("function=tele_activate&active={server_id}"), &fields).await?;
     let act = activations(c, server_id)
         .await?
@@ -503,7 +497,7 @@ async fn read_fragment_setting(c: &Console) -> Result<(String, String, String, (
     let q = "function=admin_conf";
     let first = c.get(q).await?;
     let csrf = c.csrf_of(&first, Some("modif_onglet"), q)?;
-    let page = c.post(q, &[csrf, ("onglet".into(), "TELEDEPLOY".into()), ("old_onglet".into(), "TELEDEPLOY".into())]).await?;
+    let page = c.post(q, &form_fields(csrf, &[("onglet", "TELEDEPLOY"), ("old_onglet", "TELEDEPLOY")])).await?;
     let activated = page.input_value("DOWNLOAD_ACTIVATE_FRAG").unwrap_or_else(|| "0".into());
     let ratio = page.input_value("DOWNLOAD_RATIO_FRAG").unwrap_or_default();
     let valid = page.submit_value("Valid").ok_or_else(|| c.unexpected(q, "no Valid button on the deployment settings"))?;
@@ -513,14 +507,10 @@ async fn read_fragment_setting(c: &Console) -> Result<(String, String, String, (
 
 async fn write_fragment_setting(c: &Console, activated: &str, ratio: &str) -> Result<(), OcsError> {
     let (_, _, valid, csrf) = read_fragment_setting(c).await?;
-    let fields = vec![
+    let fields = form_fields(
         csrf,
-        ("onglet".to_string(), "TELEDEPLOY".to_string()),
-        ("old_onglet".to_string(), "TELEDEPLOY".to_string()),
-        ("DOWNLOAD_ACTIVATE_FRAG".to_string(), activated.to_string()),
-        ("DOWNLOAD_RATIO_FRAG".to_string(), ratio.to_string()),
-        ("Valid".to_string(), valid),
-    ];
+        &[("onglet", "TELEDEPLOY"), ("old_onglet", "TELEDEPLOY"), ("DOWNLOAD_ACTIVATE_FRAG", activated), ("DOWNLOAD_RATIO_FRAG", ratio), ("Valid", &valid)],
+    );
     let page = c.post("function=admin_conf", &fields).await?;
     let errors = page.alerts("danger");
     if !errors.is_empty() {

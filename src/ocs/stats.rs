@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::codes::{explain, Explanation, Outcome};
-use super::console::cell_text;
+use super::console::{cell_text, form_fields};
 use super::{Console, OcsError};
 
 /// A package as the console lists it.
@@ -217,13 +217,7 @@ pub async fn delete(c: &Console, server_id: &str) -> Result<ServerPackage, OcsEr
     let q = "function=tele_activate";
     let page = c.get(q).await?;
     let csrf = c.csrf_of(&page, Some("packlist"), q)?;
-    let fields = vec![
-        csrf,
-        ("onglet".to_string(), "AVAILABLE_PACKET".to_string()),
-        ("old_onglet".to_string(), "AVAILABLE_PACKET".to_string()),
-        ("SHOW_SELECT".to_string(), "download".to_string()),
-        ("SUP_PROF".to_string(), server_id.to_string()),
-    ];
+    let fields = form_fields(csrf, &[("onglet", "AVAILABLE_PACKET"), ("old_onglet", "AVAILABLE_PACKET"), ("SHOW_SELECT", "download"), ("SUP_PROF", server_id)]);
     let answer = c.post(q, &fields).await?;
     if package_list(c, "").await?.iter().any(|p| p.server_id == server_id) {
         let said = answer.alerts("danger").join(" ");
