@@ -321,3 +321,27 @@ fn the_password_lives_in_the_keyring() {
     let o = with_keyring(&["stats", "--list"], None);
     assert_eq!(json(&o)["error"]["code"], "no_password");
 }
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn quotes_and_ampersands_survive_the_console_in_a_command_only_package() {
+    let _t = turn();
+    agent("ALPHA");
+    let t = tempfile::tempdir().unwrap();
+    let marker = t.path().join("marker");
+    // The console's own form would write 'a & b' with single quotes and a raw & (malformed XML).
+    let manifest = t.path().join("cmd.toml");
+    let command = format!("echo \"a & b <c>\" > '{}'", marker.display());
+    write(&manifest, format!("[package]\nname = \"Cmd\"\npriority = 1\n\n[action]\nkind = \"execute\"\ncommand = '''{command}'''\n"));
+    let r = ocs_ok(&["publish", manifest.to_str().unwrap(), "--name", &format!("Studio command only {}", unique()), "--json"]);
+    let id = r["server_id"].as_str().unwrap().to_string();
+    assert_eq!(r["fragments"], 0);
+    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&id).join("info")).unwrap();
+    assert!(served.contains("COMMAND=\"echo &quot;a &amp; b &lt;c&gt;&quot; &gt; "), "{served}");
+    tool("xmllint", &["--noout", Path::new(DOWNLOAD).join(&id).join("info").to_str().unwrap()]);
+    ocs_ok(&["deploy", &id, "--json"]);
+    agent("ALPHA");
+    assert_eq!(ocs_ok(&["stats", &id, "--json"])["counts"]["SUCCESS"], 1);
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "a & b <c>\n");
+    ocs_ok(&["delete", &id, "--json"]);
+}

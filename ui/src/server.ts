@@ -96,7 +96,8 @@ const key = (): string => srv.session?.key ?? "";
 export function serversCard(): string {
   const rows = srv.saved
     .map(
-      (s, i) => `<li><span class="mono">${esc(s.user)} @ ${esc(s.url)}</span> <button class="ghost small-btn" id="open-server-${i}">${esc(t().openServer)}</button></li>`,
+      (s, i) =>
+        `<li><span class="mono">${esc(s.user)} @ ${esc(s.url)}</span> <span><button class="ghost small-btn" id="forget-server-${i}" title="${esc(t().forgetHelp)}">${esc(t().forget)}</button> <button class="ghost small-btn" id="open-server-${i}">${esc(t().openServer)}</button></span></li>`,
     )
     .join("");
   return `<section class="card" id="servers">
@@ -107,12 +108,17 @@ export function serversCard(): string {
 }
 
 export function bindServersCard(): void {
-  srv.saved.forEach((s, i) =>
+  srv.saved.forEach((s, i) => {
     on(`open-server-${i}`, "click", () => {
       useSpec(s);
       go({ kind: "server" });
-    }),
-  );
+    });
+    on(`forget-server-${i}`, "click", async () => {
+      await commands.forgetServer(s);
+      srv.saved = await commands.savedServers();
+      redraw();
+    });
+  });
   on("new-server", "click", () => go({ kind: "server" }));
 }
 
