@@ -152,6 +152,15 @@ const fr = {
   back: "← Retour",
   noResult: "Aucun ordinateur n'a encore ce paquet : affectez-le depuis l'écran Déploiement.",
   todo: "À faire",
+  stepText: {
+    nameFree: "nom libre",
+    replaces: "remplace le paquet",
+    assumed: "(valeur par défaut de Debian supposée)",
+    sent: "envoyés ; la console a créé le paquet",
+    sameInfo: "identique à l'info locale ; fragments conformes à l'empreinte",
+    activation: "activation",
+    moved: "ordinateur(s) repris de",
+  },
   fragCut: (n: number, mib: number | null, changed: boolean): string =>
     mib == null
       ? `La console a découpé le paquet en ${n} fragment(s), comme construit.`
@@ -313,6 +322,15 @@ const en: Dict = {
   back: "← Back",
   noResult: "No computer has this package yet: assign it from the Deployment screen.",
   todo: "Fix",
+  stepText: {
+    nameFree: "name is free",
+    replaces: "replaces package",
+    assumed: "(Debian's default assumed)",
+    sent: "sent; the console created package",
+    sameInfo: "equals the local info; fragments match the digest",
+    activation: "activation",
+    moved: "computer(s) moved from",
+  },
   fragCut: (n: number, mib: number | null, changed: boolean): string =>
     mib == null
       ? `The console cut the package in ${n} fragment(s), as built.`

@@ -214,7 +214,7 @@ async function build(): Promise<void> {
 async function main(): Promise<void> {
   document.documentElement.lang = lang();
   outDir = (await commands.appInfo()).default_out_dir;
-  initServer(
+  await initServer(
     () => {
       saveForms();
       render();

@@ -72,15 +72,12 @@ let redraw: () => void = () => {};
 let go: (s: ServerScreen | { kind: "start" }) => void = () => {};
 let screen: ServerScreen = { kind: "server" };
 
-export function initServer(rerender: () => void, goto: (s: ServerScreen | { kind: "start" }) => void): void {
+/** Wires the server screens to the window and loads the saved servers (before the first drawing). */
+export async function initServer(rerender: () => void, goto: (s: ServerScreen | { kind: "start" }) => void): Promise<void> {
   redraw = rerender;
   go = goto;
-  srv.saved = [];
-  void commands.savedServers().then((list) => {
-    srv.saved = list;
-    if (!srv.form.url && list[0]) useSpec(list[0]);
-    redraw();
-  });
+  srv.saved = await commands.savedServers();
+  if (!srv.form.url && srv.saved[0]) useSpec(srv.saved[0]);
 }
 
 function useSpec(s: ServerSpec): void {
@@ -222,7 +219,7 @@ function publishCard(r: BuildReport): string {
   const p = srv.pub;
   if (p.report) {
     const rep = p.report;
-    const steps = rep.steps.map((s) => `<tr><td>${esc(t().steps[s.step] ?? s.step)}</td><td class="num">${s.ms} ms</td><td class="small">${esc(s.detail)}</td></tr>`).join("");
+    const steps = rep.steps.map((s) => `<tr><td>${esc(t().steps[s.step] ?? s.step)}</td><td class="num">${s.ms} ms</td><td class="small">${esc(stepDetail(s.step, s.detail, rep))}</td></tr>`).join("");
     return `<section class="card" id="published">
       <h2>✔ ${esc(t().published)} — ${esc(rep.name)}</h2>
       ${rep.already_published ? `<p class="ok">${esc(t().alreadyPublished)}</p>` : ""}
@@ -255,6 +252,32 @@ function publishCard(r: BuildReport): string {
     <div class="actions"><button id="publish" class="primary">${esc(t().publish)}</button></div>
     ${errorBox(p.error, "publish-error")}
   </section>`;
+}
+
+/** A step's detail in the window's language, from the report's fields (the core's English text otherwise). */
+function stepDetail(step: string, detail: string, rep: PublishReport): string {
+  const w = t().stepText;
+  const frags = count(rep.fragments, t().fragments.toLowerCase());
+  switch (step) {
+    case "verify":
+      return `${frags} · ${size(rep.archive_size)} · ${rep.digest}`;
+    case "upload-limit":
+      return rep.upload_limit ? `${size(rep.archive_size)} ≤ ${size(rep.upload_limit.bytes)} ${rep.upload_limit.measured ? "" : w.assumed}` : detail;
+    case "existing":
+      return rep.replaced ? `${w.replaces} ${rep.replaced}` : w.nameFree;
+    case "fragment-setting":
+      return rep.fragment_ratio_mib != null ? size((rep.fragment_ratio_mib ?? 0) * 1048576) : detail;
+    case "upload":
+      return `${size(rep.archive_size)} ${w.sent} ${rep.server_id}`;
+    case "check-served":
+      return `${rep.info_url} ${w.sameInfo}`;
+    case "activate":
+      return `${w.activation} ${rep.enable_id}`;
+    case "replace":
+      return `${rep.moved_computers} ${w.moved} ${rep.replaced ?? ""}`;
+    default:
+      return detail;
+  }
 }
 
 function defaultLocation(): string {
