@@ -100,7 +100,7 @@ export function serversCard(): string {
   return `<section class="card" id="servers">
     <h2>${esc(t().servers)}</h2>
     ${rows ? `<ul class="servers">${rows}</ul>` : `<p class="muted">${esc(t().noServer)}</p>`}
-    <div class="actions"><button id="new-server" class="ghost">${esc(t().newServer)}</button></div>
+    <div class="actions"><button id="new-server" class="ghost">${esc(srv.saved.length ? t().newServer : t().connectServer)}</button></div>
   </section>`;
 }
 
