@@ -17,7 +17,7 @@ pub use deploy::{affect, deploy, find_computers, ring_gate, Computer, ComputerFi
 pub use publish::{publish, PublishOptions, PublishReport, PublishStep, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
-pub use tls::CertInfo;
+pub use tls::{CertInfo, TlsFailure};
 
 /// Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`).
 #[cfg_attr(feature = "specta", derive(specta::Type))]
