@@ -282,8 +282,7 @@ async fn search_computers(key: String, filter: ComputerFilter, servers: State<'_
 #[tauri::command]
 #[specta::specta]
 async fn check_ring(key: String, server_id: String, rule: RingRule, servers: State<'_, Servers>) -> Result<RingGate, AppError> {
-    let st = ocs::stats(&servers.get(&key)?, &server_id).await?;
-    Ok(ocs::ring_gate(&st, &rule.after, rule.min_success))
+    Ok(ocs::ring_status(&servers.get(&key)?, &server_id, &rule).await?)
 }
 
 #[tauri::command]

@@ -2,7 +2,7 @@
 //! and widen the rollout in rings only when the previous ring succeeded well enough.
 
 use super::console::form_fields;
-use super::stats::{activations, check_id, field, find_package, stats, MachineState, PackageStats};
+use super::stats::{check_id, field, snapshot, Activation, MachineState, PackageStats};
 use super::{Console, OcsError};
 
 /// A computer as the console lists it.
@@ -69,9 +69,13 @@ pub struct DeployReport {
 /// Assigns package `server_id` to `computers`, skipping those that already have it.
 pub async fn affect(c: &Console, server_id: &str, computers: &[Computer]) -> Result<DeployReport, OcsError> {
     check_id(server_id)?;
-    find_package(c, server_id).await?;
-    let enable_id = activations(c, server_id).await?.into_iter().next().ok_or_else(|| OcsError::NotActivated(server_id.to_string()))?.enable_id;
-    let current = stats(c, server_id).await?;
+    let (current, acts) = snapshot(c, server_id).await?;
+    affect_with(c, server_id, &current, &acts, computers).await
+}
+
+/// `affect` with the package's statistics and activations already read.
+async fn affect_with(c: &Console, server_id: &str, current: &PackageStats, acts: &[Activation], computers: &[Computer]) -> Result<DeployReport, OcsError> {
+    let enable_id = acts.first().ok_or_else(|| OcsError::NotActivated(server_id.to_string()))?.enable_id.clone();
     let (already, todo): (Vec<Computer>, Vec<Computer>) = computers.iter().cloned().partition(|m| current.machines.iter().any(|s| s.id == m.id));
     // The ids travel in the URL, as the console's own links do: keep each request short.
     for chunk in todo.chunks(200) {
@@ -100,14 +104,25 @@ pub struct RingRule {
     pub min_success: f64,
 }
 
+/// Where ring `rule.after` stands for package `server_id`, before widening the rollout.
+pub async fn ring_status(c: &Console, server_id: &str, rule: &RingRule) -> Result<RingGate, OcsError> {
+    check_id(server_id)?;
+    Ok(ring_gate(&snapshot(c, server_id).await?.0, &rule.after, rule.min_success))
+}
+
 /// Assigns package `server_id` to `computers`; with a ring rule, only when the previous ring passes its gate.
+/// The package's state is read once, for the gate and for the assignment.
 pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: Option<&RingRule>) -> Result<(DeployReport, Option<RingGate>), OcsError> {
+    check_id(server_id)?;
+    let mut read = None;
     let gate = match rule {
         Some(r) => {
-            let g = ring_gate(&stats(c, server_id).await?, &r.after, r.min_success);
+            let (st, acts) = snapshot(c, server_id).await?;
+            let g = ring_gate(&st, &r.after, r.min_success);
             if !g.open {
                 return Err(OcsError::RingClosed(g.reason));
             }
+            read = Some((st, acts));
             Some(g)
         }
         None => None,
@@ -115,7 +130,11 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
     if computers.is_empty() {
         return Err(OcsError::Refused("no computer chosen: search by TAG or name and select the computers to deploy to".into()));
     }
-    Ok((affect(c, server_id, computers).await?, gate))
+    let (st, acts) = match read {
+        Some(v) => v,
+        None => snapshot(c, server_id).await?,
+    };
+    Ok((affect_with(c, server_id, &st, &acts, computers).await?, gate))
 }
 
 /// Whether the previous ring did well enough to widen the rollout.

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
-pub use deploy::{affect, deploy, find_computers, ring_gate, Computer, ComputerFilter, DeployReport, RingGate, RingRule};
+pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployReport, RingGate, RingRule};
 pub use publish::{publish, PublishOptions, PublishReport, PublishStep, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};

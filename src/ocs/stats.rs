@@ -167,8 +167,14 @@ fn percent_decode(s: &str) -> String {
 
 /// Per-state counts and the computers in each state, with explanations.
 pub async fn stats(c: &Console, server_id: &str) -> Result<PackageStats, OcsError> {
+    Ok(snapshot(c, server_id).await?.0)
+}
+
+/// The statistics of a package together with its activations (read once for both by deployment).
+pub(crate) async fn snapshot(c: &Console, server_id: &str) -> Result<(PackageStats, Vec<Activation>), OcsError> {
     let pkg = find_package(c, server_id).await?;
-    let enable_ids: Vec<String> = activations(c, server_id).await?.into_iter().map(|a| a.enable_id).collect();
+    let acts = activations(c, server_id).await?;
+    let enable_ids: Vec<&String> = acts.iter().map(|a| &a.enable_id).collect();
     let page = c.get(&format!("function=tele_stat&head=1&stat={server_id}")).await?;
     let mut machines: BTreeMap<String, MachineState> = BTreeMap::new();
     for key in stat_keys(&page.html, server_id) {
@@ -176,7 +182,7 @@ pub async fn stats(c: &Console, server_id: &str) -> Result<PackageStats, OcsErro
         let cols = ["hardwareNAME", "hardwareID", "devicesTVALUE", "devicesCOMMENTS", "devicesIVALUE", "accountinfoTAG"];
         for r in c.datatable(&q, "onglet=COMPUTERS", &cols, "").await? {
             // The console's "errors" search is not limited to this package: keep only its own assignments.
-            if !enable_ids.contains(&field(&r, "devicesIVALUE")) {
+            if !enable_ids.contains(&&field(&r, "devicesIVALUE")) {
                 continue;
             }
             let state = field(&r, "devicesTVALUE");
@@ -198,7 +204,7 @@ pub async fn stats(c: &Console, server_id: &str) -> Result<PackageStats, OcsErro
     let mut counts: Vec<StateCount> = by_state.into_iter().map(|(state, count)| StateCount { explanation: explain(&state), state, count }).collect();
     counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.state.cmp(&b.state)));
     let tally = |o: Outcome| counts.iter().filter(|s| s.explanation.outcome == o).map(|s| s.count).sum();
-    Ok(PackageStats {
+    let st = PackageStats {
         server_id: server_id.to_string(),
         name: pkg.name,
         total: machines.len(),
@@ -207,7 +213,8 @@ pub async fn stats(c: &Console, server_id: &str) -> Result<PackageStats, OcsErro
         pending: tally(Outcome::Pending),
         counts,
         machines,
-    })
+    };
+    Ok((st, acts))
 }
 
 /// Deletes a package the way the console does: its assignments, its activations, its files, its entry.

@@ -302,7 +302,7 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
         }
         if a.dry_run {
             let gate = match &rule {
-                Some(r) => Some(ocs::ring_gate(&ocs::stats(&c, &a.server_id).await.map_err(fail)?, &r.after, r.min_success)),
+                Some(r) => Some(ocs::ring_status(&c, &a.server_id, r).await.map_err(fail)?),
                 None => None,
             };
             return Ok((computers, None, gate));
