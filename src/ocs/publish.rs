@@ -492,35 +492,48 @@ async fn next_second() {
     }
 }
 
-/// The console's fragment settings (2.9+): (activated, ratio in MiB, the form's submit value).
-async fn read_fragment_setting(c: &Console) -> Result<(String, String, String, (String, String)), OcsError> {
+/// The console's fragment settings (2.9+) as its deployment tab shows them, with what a POST to it needs.
+struct FragSetting {
+    activated: String,
+    /// MiB per fragment.
+    ratio: String,
+    /// The (translated) value of the form's submit button, which the console checks.
+    valid: String,
+    csrf: (String, String),
+}
+
+async fn read_fragment_setting(c: &Console) -> Result<FragSetting, OcsError> {
     let q = "function=admin_conf";
     let first = c.get(q).await?;
     let csrf = c.csrf_of(&first, Some("modif_onglet"), q)?;
     let page = c.post(q, &form_fields(csrf, &[("onglet", "TELEDEPLOY"), ("old_onglet", "TELEDEPLOY")])).await?;
-    let activated = page.input_value("DOWNLOAD_ACTIVATE_FRAG").unwrap_or_else(|| "0".into());
-    let ratio = page.input_value("DOWNLOAD_RATIO_FRAG").unwrap_or_default();
-    let valid = page.submit_value("Valid").ok_or_else(|| c.unexpected(q, "no Valid button on the deployment settings"))?;
-    let csrf = c.csrf_of(&page, Some("modif_onglet"), q)?;
-    Ok((activated, ratio, valid, csrf))
+    Ok(FragSetting {
+        activated: page.input_value("DOWNLOAD_ACTIVATE_FRAG").unwrap_or_else(|| "0".into()),
+        ratio: page.input_value("DOWNLOAD_RATIO_FRAG").unwrap_or_default(),
+        valid: page.submit_value("Valid").ok_or_else(|| c.unexpected(q, "no Valid button on the deployment settings"))?,
+        csrf: c.csrf_of(&page, Some("modif_onglet"), q)?,
+    })
 }
 
-async fn write_fragment_setting(c: &Console, activated: &str, ratio: &str) -> Result<(), OcsError> {
-    let (_, _, valid, csrf) = read_fragment_setting(c).await?;
+/// Changes the setting through the form read in `from`, reads it back to check, and returns that reading.
+async fn write_fragment_setting(c: &Console, from: &FragSetting, activated: &str, ratio: &str) -> Result<FragSetting, OcsError> {
     let fields = form_fields(
-        csrf,
-        &[("onglet", "TELEDEPLOY"), ("old_onglet", "TELEDEPLOY"), ("DOWNLOAD_ACTIVATE_FRAG", activated), ("DOWNLOAD_RATIO_FRAG", ratio), ("Valid", &valid)],
+        from.csrf.clone(),
+        &[("onglet", "TELEDEPLOY"), ("old_onglet", "TELEDEPLOY"), ("DOWNLOAD_ACTIVATE_FRAG", activated), ("DOWNLOAD_RATIO_FRAG", ratio), ("Valid", &from.valid)],
     );
     let page = c.post("function=admin_conf", &fields).await?;
     let errors = page.alerts("danger");
     if !errors.is_empty() {
         return Err(OcsError::Console { page: "admin_conf".into(), message: errors.join(" ") });
     }
-    let (a, r, ..) = read_fragment_setting(c).await?;
-    if a != activated || (activated == "1" && r != ratio) {
-        return Err(OcsError::Console { page: "admin_conf".into(), message: format!("the deployment setting did not change (fragmenting {a}, {r} MB)") });
+    let now = read_fragment_setting(c).await?;
+    if now.activated != activated || (activated == "1" && now.ratio != ratio) {
+        return Err(OcsError::Console {
+            page: "admin_conf".into(),
+            message: format!("the deployment setting did not change (fragmenting {}, {} MB)", now.activated, now.ratio),
+        });
     }
-    Ok(())
+    Ok(now)
 }
 
 /// The package the console created and how it was cut.
@@ -548,24 +561,24 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
             )));
         };
         used_ratio = Some(ratio);
-        let (activated, old_ratio, ..) = read_fragment_setting(c).await?;
-        if activated == "1" && old_ratio == ratio.to_string() {
+        let before = read_fragment_setting(c).await?;
+        if before.activated == "1" && before.ratio == ratio.to_string() {
             note = format!("the console's own setting already cuts in {ratio} MiB: {n} fragment(s)");
         } else {
-            write_fragment_setting(c, "1", &ratio.to_string()).await?;
-            restore = Some((activated.clone(), old_ratio.clone()));
+            let after = write_fragment_setting(c, &before, "1", &ratio.to_string()).await?;
             note = format!(
                 "this console cuts every package by one global setting; it was set to {ratio} MiB for this build (giving {n} fragment(s), as chosen) and then put back to {}",
-                if activated == "1" { format!("{old_ratio} MiB") } else { "\"no fragmenting\"".to_string() }
+                if before.activated == "1" { format!("{} MiB", before.ratio) } else { "\"no fragmenting\"".to_string() }
             );
+            restore = Some((after, before));
         }
         note.push_str(". The console splits evenly (last fragment takes the remainder), so fragment boundaries differ from the local build; count and digest are the same");
         steps.done("fragment-setting", format!("{ratio} MiB"));
     }
     let result = wizard_post(c, local, name, opts, steps, cancel).await;
     let changed = restore.is_some();
-    if let Some((a, r)) = restore {
-        if let Err(e) = write_fragment_setting(c, &a, &r).await {
+    if let Some((after, before)) = restore {
+        if let Err(e) = write_fragment_setting(c, &after, &before.activated, &before.ratio).await {
             tracing::error!(error = %e, "could not restore the console's fragment setting");
             note.push_str(&format!(". WARNING: the console's fragment setting could not be restored ({e}); set it back in Configuration → Deployment"));
         }
