@@ -144,6 +144,10 @@ pub(crate) fn form_fields(csrf: (String, String), pairs: &[(&str, &str)]) -> Vec
 
 /// Plain text of an HTML fragment (the AJAX tables return cells as HTML).
 pub(crate) fn cell_text(html: &str) -> String {
+    // Most cells are plain values: parse only those with markup or entities (lists can have thousands of rows).
+    if !html.contains(['<', '&']) {
+        return html.trim().to_string();
+    }
     let frag = Html::parse_fragment(html);
     frag.root_element().text().collect::<String>().trim().to_string()
 }
@@ -536,6 +540,13 @@ mod tests {
         assert_eq!(parse_php_size("larger than 104857600MB"), Some(104857600));
         assert_eq!(parse_php_size("larger than 8 MB"), Some(8 << 20));
         assert_eq!(parse_php_size("no number"), None);
+    }
+
+    #[test]
+    fn cells_are_read_as_text() {
+        assert_eq!(cell_text(" ALPHA "), "ALPHA");
+        assert_eq!(cell_text("<a href='x'>vm</a>"), "vm");
+        assert_eq!(cell_text("Compta &amp; RH"), "Compta & RH");
     }
 
     #[test]
