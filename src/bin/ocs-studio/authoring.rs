@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ocs_studio::manifest::Located;
 use ocs_studio::notify::library;
-use ocs_studio::notify::{DoneMessage, Notification};
+use ocs_studio::notify::Notification;
 use ocs_studio::planner::DownloadCycle;
 use ocs_studio::scan::installers::InstallerKind;
 use ocs_studio::script::{MsiUi, Script, SUCCESS_CODES};
@@ -230,15 +230,8 @@ pub struct NotifyArgs {
     /// Replaces {application} in library texts
     #[arg(long, default_value = "l'application")]
     application: String,
-    #[arg(long)]
-    countdown: Option<u32>,
-    #[arg(long)]
-    can_abort: bool,
-    #[arg(long)]
-    no_delay: bool,
-    /// End-of-installation message
-    #[arg(long)]
-    done_text: Option<String>,
+    #[command(flatten)]
+    dialog: crate::DialogArgs,
     /// Language of the dialog's buttons in the preview
     #[arg(long, default_value = "fr", value_parser = ["fr", "en"])]
     lang: String,
@@ -268,17 +261,10 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
     } else {
         return Err(Failure { code: "arguments", message: "give the text: --text \"…\", --file FILE or --template ID".into() });
     }
-    if let Some(c) = a.countdown {
-        n.countdown = c;
-    }
-    n.can_abort |= a.can_abort;
-    if a.no_delay {
-        n.can_delay = false;
-    }
+    let done = a.dialog.apply(&mut n).unwrap_or_default();
     if a.fix {
         n.text = ocs_studio::notify::autofix(&n.text);
     }
-    let done = DoneMessage { enabled: a.done_text.is_some(), text: a.done_text.clone().unwrap_or_default() };
     let lints = ocs_studio::notify::lint(&n.text, true);
     let stored = ocs_studio::notify::agent_html(&n.text);
     let html = ocs_studio::notify::preview_html(&n, &done, a.lang == "fr");

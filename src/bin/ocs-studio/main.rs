@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use ocs_studio::digest::{DigestAlgo, DigestEncoding};
 use ocs_studio::manifest::{Located, Manifest, Protocol, MANIFEST_FILE};
+use ocs_studio::notify::{DoneMessage, Notification};
 use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
@@ -123,18 +124,8 @@ struct BuildArgs {
     /// Show this text to the user before installing (turns the notification on)
     #[arg(long)]
     notify_text: Option<String>,
-    /// Seconds before the installation starts by itself (0: wait for the user)
-    #[arg(long)]
-    countdown: Option<u32>,
-    /// Let the user cancel the installation
-    #[arg(long)]
-    can_abort: bool,
-    /// Do not let the user delay the installation
-    #[arg(long)]
-    no_delay: bool,
-    /// Show this text after the installation
-    #[arg(long)]
-    done_text: Option<String>,
+    #[command(flatten)]
+    dialog: DialogArgs,
     /// Fragments over HTTPS instead of HTTP (info is always fetched over HTTPS)
     #[arg(long)]
     https: bool,
@@ -153,6 +144,37 @@ struct BuildArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+}
+
+/// The dialog options `build` and `notify-preview` share.
+#[derive(clap::Args)]
+pub struct DialogArgs {
+    /// Seconds before the installation starts by itself (0: wait for the user)
+    #[arg(long)]
+    countdown: Option<u32>,
+    /// Let the user cancel the installation
+    #[arg(long)]
+    can_abort: bool,
+    /// Do not let the user delay the installation
+    #[arg(long)]
+    no_delay: bool,
+    /// Show this text after the installation
+    #[arg(long)]
+    done_text: Option<String>,
+}
+
+impl DialogArgs {
+    /// Applies the flags to `n`; returns the end-of-installation message when one was given.
+    pub fn apply(&self, n: &mut Notification) -> Option<DoneMessage> {
+        if let Some(c) = self.countdown {
+            n.countdown = c;
+        }
+        n.can_abort |= self.can_abort;
+        if self.no_delay {
+            n.can_delay = false;
+        }
+        self.done_text.as_ref().map(|t| DoneMessage { enabled: true, text: t.clone() })
+    }
 }
 
 #[derive(clap::Args)]
@@ -332,18 +354,8 @@ fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
         m.notification.enabled = true;
         m.notification.text = t.clone();
     }
-    if let Some(c) = a.countdown {
-        m.notification.countdown = c;
-    }
-    if a.can_abort {
-        m.notification.can_abort = true;
-    }
-    if a.no_delay {
-        m.notification.can_delay = false;
-    }
-    if let Some(t) = &a.done_text {
-        m.after_install.enabled = true;
-        m.after_install.text = t.clone();
+    if let Some(done) = a.dialog.apply(&mut m.notification) {
+        m.after_install = done;
     }
     if let Some(d) = a.digest {
         m.digest.algorithm = match d {
