@@ -574,7 +574,7 @@ export function bindServer(s: ServerScreen): void {
   }
 }
 
-/** Whether a redraw would lose what the admin is typing in the connection form. */
+/** Keeps what the admin typed in the forms before the page is redrawn. */
 export function saveForms(): void {
   readConnectionForm();
   if (document.getElementById("dep-tag")) readDeployForm();
