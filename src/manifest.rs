@@ -32,6 +32,18 @@ pub struct Manifest {
     pub fragments: Fragments,
     #[serde(default)]
     pub digest: DigestSettings,
+    #[serde(default)]
+    pub windows: WindowsSettings,
+}
+
+/// What the studio needs to know of the admins' Windows PCs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowsSettings {
+    /// The OEM code page `cmd.exe` reads `install.bat` in on the PCs (850 on a French Windows, 437 on an
+    /// American one; `chcp` shows it). Generated batch files are written in it.
+    #[serde(default)]
+    pub batch_code_page: crate::script::CodePage,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -218,6 +230,8 @@ pub enum ManifestError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("the manifest {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
+    #[error("{0} is a file, not an application folder or a package.toml manifest: give the folder that holds the application (with install.bat at its root), or its package.toml")]
+    NotAManifest(PathBuf),
     #[error("the package name is empty: give it a name such as \"Firefox ESR 128\" (--name, or [package] name in the manifest)")]
     NameEmpty,
     #[error("the package name is {len} characters long; the console stores at most 255: shorten it")]
@@ -262,6 +276,9 @@ impl Located {
     /// `source` is a manifest file, a folder holding `package.toml`, or a bare folder (seed defaults for `os`).
     pub fn resolve(source: &Path, os: TargetOs) -> Result<Located, ManifestError> {
         if source.is_file() {
+            if !source.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
+                return Err(ManifestError::NotAManifest(source.to_path_buf()));
+            }
             let manifest = Manifest::load(source)?;
             let base_dir = source.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
             return Ok(Located { manifest, base_dir, file: Some(source.to_path_buf()) });
@@ -297,6 +314,7 @@ impl Manifest {
             source: Some(Source { folder: PathBuf::from("."), exclude: Vec::new() }),
             action: Action::Launch { file: os.default_entry().to_string() },
             script: None,
+            windows: Default::default(),
             notification: Notification::default(),
             after_install: DoneMessage::default(),
             fragments: Fragments::default(),

@@ -28,9 +28,14 @@ fn inspect_reads_real_msi_properties_and_suggests_a_working_install_bat() {
     // Write install.bat from the suggestion; the folder then builds and verifies.
     let s = ok_json(&["script", app.to_str().unwrap(), "--write", "--json"]);
     let bat = std::fs::read(app.join("install.bat")).unwrap();
-    assert_eq!(String::from_utf8(bat.clone()).unwrap(), s["install_bat"].as_str().unwrap());
+    // cmd.exe reads batch files in the PC's OEM code page: 850 by default, where É is 0x90 (UTF-8 would be C3 89).
+    assert_eq!(s["code_page"], 850);
+    assert!(bat.windows(4).any(|w| w == b"a \x90q"), "Compta Équipe in code page 850: {bat:02X?}");
+    assert!(!bat.windows(2).any(|w| w == [0xC3, 0x89]), "no UTF-8 left");
+    let cp850 = ocs_studio::script::CodePage::default();
+    assert_eq!(cp850.decode(&bat), s["install_bat"].as_str().unwrap());
     assert!(bat.windows(2).filter(|w| w == b"\r\n").count() >= 5 && !bat.windows(2).any(|w| w[1] == b'\n' && w[0] != b'\r'), "CRLF only");
-    let text = String::from_utf8(bat).unwrap();
+    let text = cp850.decode(&bat);
     assert!(text.contains("cd /d \"%~dp0\"\r\nmsiexec /i \"Compta Équipe 3.msi\" /qn /norestart"));
     assert!(text.ends_with("exit /b %ERRORLEVEL%\r\n"));
     let out = t.path().join("out");
@@ -117,8 +122,10 @@ fn notification_preview_shows_what_info_stores() {
     assert!(j["lints"].to_string().contains("tag_not_allowed"));
     let fixed = ok_json(&["notify-preview", "--text", "<script>x</script><b>open", "--fix", "--json"]);
     assert_eq!(fixed["text"], "x<b>open</b>");
+    // An empty text is bad input (exit 2), not a text that failed its lint (exit 1).
     let empty = run(&["notify-preview", "--text", " ", "--json"]);
-    assert_eq!(empty.status.code(), Some(1));
+    assert_eq!(empty.status.code(), Some(2));
+    assert_eq!(json(&empty)["error"]["code"], "arguments");
     let lib = ok_json(&["notify-preview", "--template", "urgent-fr", "--application", "Firefox", "--json"]);
     assert!(lib["text"].as_str().unwrap().contains("Firefox"));
 }

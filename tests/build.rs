@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[test]
 fn windows_folder_with_msi_builds_a_package_independent_tools_accept() {
@@ -278,7 +278,76 @@ fn bad_input_gets_a_clear_error_and_no_partial_output() {
     assert_eq!(std::fs::read(out.join("7/info")).unwrap(), before);
     ok_json(&["build", good.to_str().unwrap(), "--out", out_s, "--id", "7", "--priority", "2", "--replace", "--json"]);
     assert!(std::fs::read_to_string(out.join("7/info")).unwrap().contains("PRI=\"2\""));
-    assert_eq!(names(&out), ["7"], "no staging or trash folder left");
+    assert_eq!(names(&out), ["7", "7.package.toml"], "no staging or trash folder left; the manifest kept beside the package");
+    // The kept manifest holds the name it was built with, and builds the same package again.
+    let kept = std::fs::read_to_string(out.join("7.package.toml")).unwrap();
+    assert!(kept.contains("priority = 2"), "{kept}");
+    let again = ok_json(&["build", out.join("7.package.toml").to_str().unwrap(), "--out", t.path().join("again").to_str().unwrap(), "--id", "7", "--json"]);
+    assert_eq!(std::fs::read(PathBuf::from(again["dir"].as_str().unwrap()).join("info")).unwrap(), std::fs::read(out.join("7/info")).unwrap());
+}
+
+/// Flags and paths a new user gets wrong: each answered with what to do, exit code 2, nothing written.
+#[test]
+fn wrong_arguments_say_what_was_expected() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("good");
+    write(&good.join("install.bat"), "x");
+    let a_file = t.path().join("notes.txt");
+    write(&a_file, "not a manifest");
+    let out = t.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let nope = t.path().join("nope");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["build", a_file.to_str().unwrap(), "--out", out_s], "is a file, not an application folder or a package.toml"),
+        (vec!["build", good.to_str().unwrap(), "--out", a_file.to_str().unwrap()], "is a file, not a folder"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--threads", "0"], "from 1 to 256"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--countdown", "-5"], "-5 is negative"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--countdown", "soon"], "not a countdown"),
+        (vec!["verify", nope.to_str().unwrap()], "does not exist: give the package folder"),
+        (vec!["notify-preview", "--text", ""], "the notification text is empty"),
+    ];
+    for (args, expect) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?} should fail with 2:\n{}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains(expect), "{args:?}: expected «{expect}» in:\n{}", stderr(&o));
+        assert!(names(&out).is_empty(), "{args:?} left {:?} behind", names(&out));
+    }
+    assert_eq!(std::fs::read_to_string(&a_file).unwrap(), "not a manifest");
+}
+
+/// Names a Windows PC cannot unzip are each reported by the build; a Windows package is refused unless the admin
+/// keeps them explicitly, a Linux one is built.
+#[test]
+fn a_windows_build_names_every_path_a_pc_cannot_unzip() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    write(&app.join("install.bat"), "x");
+    write(&app.join("con.txt"), "reserved");
+    write(&app.join("a:b.txt"), "colon");
+    write(&app.join("trailing."), "dot");
+    write(&app.join("Readme.TXT"), "1");
+    write(&app.join("readme.txt"), "2");
+    let deep = format!("{}/{}.txt", ["dossier-assez-long"; 12].join("/"), "fichier");
+    write(&app.join(&deep), "deep");
+    let out = t.path().join("out");
+    let o = run(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let j = json(&o);
+    assert_eq!(j["error"]["code"], "windows_paths");
+    let msg = j["error"]["message"].as_str().unwrap();
+    for name in ["con.txt", "a:b.txt", "trailing.", "Readme.TXT", "readme.txt", "fichier.txt", "--keep-bad-names"] {
+        assert!(msg.contains(name), "«{name}» missing from: {msg}");
+    }
+    assert!(msg.starts_with("5 problem(s)"), "{msg}");
+    assert!(names(&out).is_empty(), "nothing written: {:?}", names(&out));
+    // Kept on purpose: built, each one a warning of the report.
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--keep-bad-names", "--json"]);
+    let codes: Vec<&str> = r["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "windows_name").count(), 3, "{codes:?}");
+    assert!(codes.contains(&"case_collision") && codes.contains(&"path_too_long"), "{codes:?}");
+    // Linux agents unpack these names fine.
+    write(&app.join("install.sh"), "#!/bin/sh\n");
+    ok_json(&["build", app.to_str().unwrap(), "--out", t.path().join("lin").to_str().unwrap(), "--os", "linux", "--json"]);
 }
 
 /// A file over 4 GiB needs zip64 (sizes in the local header's extra field and in the data descriptor).

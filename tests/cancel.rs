@@ -27,7 +27,7 @@ fn cancel_during(os: TargetOs) {
             }
         }
     };
-    let opts = BuildOptions { out_dir: out.clone(), id: Some(99), replace: false, threads: Some(2) };
+    let opts = BuildOptions { out_dir: out.clone(), id: Some(99), threads: Some(2), ..Default::default() };
     let r = ocs_studio::build(&project, &opts, &sink, &cancel);
     let stopped = Instant::now();
     assert!(matches!(r, Err(BuildError::Cancelled)), "{r:?}");

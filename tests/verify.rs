@@ -83,6 +83,8 @@ fn uppercase_digest_missing_launch_file_and_not_a_package() {
     let (ok, codes, j) = problems(&dir);
     assert!(!ok && codes == ["launch_missing"], "{j}");
 
-    let (ok, codes, _) = problems(&t.path().join("nothing-here"));
-    assert!(!ok && codes == ["no_package_dir"]);
+    // No folder at all is bad input (exit 2, code "source"), not a package that failed its checks (exit 1).
+    let o = run(&["verify", t.path().join("nothing-here").to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(json(&o)["error"]["code"], "source");
 }

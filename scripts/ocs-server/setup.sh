@@ -327,7 +327,7 @@ set_config DOWNLOAD_URI_FRAG NULL localhost/download
 set_config DOWNLOAD_CYCLE_LATENCY 0
 set_config DOWNLOAD_FRAG_LATENCY 0
 set_config DOWNLOAD_PERIOD_LATENCY 0
-set_config DOWNLOAD_PERIOD_LENGTH 1
+set_config DOWNLOAD_PERIOD_LENGTH 10   # the stock value: priorities 1-9 all work (a period shorter than a priority makes tele_actives fail)
 set_config FREQUENCY 1
 [ "$(sqlq "SELECT CONCAT(IVALUE) FROM config WHERE NAME='OPTIONS_NOT_OVERLOADED'" "$OCS_DB_NAME")" = 1 ] &&
     die "config OPTIONS_NOT_OVERLOADED=1 would make the server ignore the config table"

@@ -68,6 +68,8 @@ pub struct BuildRequest {
     pub name: String,
     pub version: String,
     pub priority: u8,
+    /// Build even with paths a Windows PC cannot unzip (the admin chose "Keep them and build").
+    pub keep_bad_names: bool,
 }
 
 #[derive(Default)]
@@ -176,7 +178,7 @@ async fn build_package(request: BuildRequest, on_progress: Channel<Progress>, jo
         m.package.version = request.version;
         m.package.priority = request.priority;
         let project = Project { manifest: &m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
-        let opts = BuildOptions { out_dir: PathBuf::from(request.out_dir), ..Default::default() };
+        let opts = BuildOptions { out_dir: PathBuf::from(request.out_dir), keep_bad_names: request.keep_bad_names, ..Default::default() };
         let sink = move |p: Progress| {
             let _ = on_progress.send(p);
         };

@@ -43,8 +43,16 @@ pub enum BuildError {
     SourceRead { path: PathBuf, source: io::Error },
     #[error("{0} changed while it was being packaged: close the program writing it and build again")]
     FileChanged(PathBuf),
+    #[error("the output {0} is a file, not a folder: give the folder that will receive the package folder <ID>/ (it is created if missing)")]
+    OutputIsFile(PathBuf),
     #[error("cannot write {path}: {source}; choose an output folder you can write to, with enough free space")]
     Output { path: PathBuf, source: io::Error },
+    #[error(
+        "{} problem(s) in {folder}: these paths cannot be unzipped on a Windows PC, so every agent would fail on this package:\n  - {}\nRename them and build again; or, if you know the PCs cope with them, keep them explicitly (--keep-bad-names, or \"Keep them and build\" in the window)",
+        problems.len(),
+        problems.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n  - ")
+    )]
+    WindowsPaths { folder: PathBuf, problems: Vec<Warning> },
     #[error("the build was cancelled; nothing was written")]
     Cancelled,
 }
@@ -61,7 +69,8 @@ impl BuildError {
             BuildError::InvalidId(_) => "invalid_id",
             BuildError::Exists(_) => "exists",
             BuildError::SourceRead { .. } | BuildError::FileChanged(_) => "source",
-            BuildError::Output { .. } => "output",
+            BuildError::Output { .. } | BuildError::OutputIsFile(_) => "output",
+            BuildError::WindowsPaths { .. } => "windows_paths",
         }
     }
 }
@@ -76,6 +85,9 @@ pub struct BuildOptions {
     pub replace: bool,
     /// Compression threads; defaults to the number of cores.
     pub threads: Option<usize>,
+    /// Build a Windows package even when some paths cannot be unzipped on Windows (reserved names, case
+    /// collisions, paths too long): they then become warnings of the report.
+    pub keep_bad_names: bool,
 }
 
 /// What a build produced.
@@ -207,6 +219,9 @@ pub fn build(
     if id == 0 || id > MAX_ID {
         return Err(BuildError::InvalidId(id.to_string()));
     }
+    if opts.out_dir.exists() && !opts.out_dir.is_dir() {
+        return Err(BuildError::OutputIsFile(opts.out_dir.clone()));
+    }
     let final_dir = opts.out_dir.join(id.to_string());
     if final_dir.exists() && !opts.replace {
         return Err(BuildError::Exists(final_dir));
@@ -214,6 +229,15 @@ pub fn build(
     progress.report(Progress { stage: Stage::Scanning, done: 0, total: 0, current: None });
     let mut listing = project.list(cancel)?;
     warnings.extend(check_action(m, listing.as_ref())?);
+    if let (Some(l), TargetOs::Windows) = (listing.as_ref(), m.package.os) {
+        let problems = scan::windows_path_problems(l);
+        if !problems.is_empty() {
+            if !opts.keep_bad_names {
+                return Err(BuildError::WindowsPaths { folder: l.root.clone(), problems });
+            }
+            warnings.extend(problems);
+        }
+    }
     if let Some(l) = listing.as_mut() {
         mark_scripts_executable(m, l);
     }
@@ -259,6 +283,13 @@ pub fn build(
         return Err(BuildError::Cancelled);
     }
     publish_dir(staging, &final_dir, opts.replace)?;
+    // The manifest as built, beside the package folder: publishing the folder later takes its name and fragment
+    // size from it, and building from it gives the same package again. Not inside the folder, which keeps the
+    // console's exact layout. Losing it loses no package: a warning says so.
+    let kept = kept_manifest_path(&final_dir);
+    if let Err(e) = crate::fsx::write_atomic(&kept, as_built(project).to_toml().as_bytes()) {
+        warnings.push(Warning { code: "manifest_not_kept", message: format!("could not write {} ({e}): publishing the folder will need the name again", kept.display()) });
+    }
     tracing::info!(id, dir = %final_dir.display(), archive_size, fragments = sizes.len(), ms = started.elapsed().as_millis() as u64, "package built");
     progress.report(Progress { stage: Stage::Done, done: archive_size, total: archive_size, current: None });
 
@@ -282,6 +313,22 @@ pub fn build(
         duration_ms: started.elapsed().as_millis() as u64,
         warnings,
     })
+}
+
+/// Where a build keeps its manifest: `OUT/<ID>.package.toml`, beside the package folder `OUT/<ID>`.
+pub fn kept_manifest_path(package_dir: &Path) -> PathBuf {
+    let mut name = package_dir.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".package.toml");
+    package_dir.with_file_name(name)
+}
+
+/// The manifest of a build with its source folder made absolute, so it builds again from anywhere.
+fn as_built(project: &Project) -> Manifest {
+    let mut m = project.manifest.clone();
+    if let (Some(src), Some(dir)) = (m.source.as_mut(), project.source_dir()) {
+        src.folder = std::path::absolute(&dir).unwrap_or(dir);
+    }
+    m
 }
 
 /// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.

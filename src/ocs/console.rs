@@ -196,6 +196,28 @@ pub fn normalize_url(s: &str) -> Result<Url, OcsError> {
     Ok(u)
 }
 
+/// Refuses `http://` (the password would travel in clear), except to a loopback console when the admin allowed
+/// it explicitly.
+pub fn check_transport(url: &Url, allow_http: bool) -> Result<(), OcsError> {
+    if url.scheme() != "http" {
+        return Ok(());
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if allow_http && loopback {
+        tracing::warn!(url = %url, "plain HTTP to a loopback test console, as allowed");
+        return Ok(());
+    }
+    let mut https = url.clone();
+    let _ = https.set_scheme("https");
+    let _ = https.set_port(None);
+    Err(OcsError::InsecureHttp { url: url.to_string(), https: https.to_string() })
+}
+
 /// Reads a PEM file of one or more CA certificates.
 pub(crate) fn load_ca(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, OcsError> {
     let bytes = std::fs::read(path).map_err(|e| OcsError::Refused(format!("cannot read the CA file {}: {e}; give the PEM file of the CA (cacert.pem)", path.display())))?;
@@ -257,6 +279,7 @@ impl Console {
     /// Logs in and learns the console's version. Fails with a precise error for a wrong address, TLS problem or password.
     pub async fn connect(spec: &ServerSpec, password: &str) -> Result<Console, OcsError> {
         let base = normalize_url(&spec.url)?;
+        check_transport(&base, spec.allow_http)?;
         let http = http_client(spec, false)?;
         let mut c = Console {
             http,
@@ -532,6 +555,20 @@ mod tests {
         assert_eq!(normalize_url("https://h/ocs/index.php?function=x").unwrap().as_str(), "https://h/ocs/");
         assert!(matches!(normalize_url("ftp://h/"), Err(OcsError::BadUrl { .. })));
         assert!(matches!(normalize_url("ocs.example.com"), Err(OcsError::BadUrl { .. })));
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_allowed_on_loopback() {
+        let u = |s: &str| normalize_url(s).unwrap();
+        assert!(check_transport(&u("https://ocs.example.com/"), false).is_ok());
+        let e = check_transport(&u("http://ocs.example.com/ocsreports"), false).unwrap_err();
+        assert_eq!(e.code(), "insecure_http");
+        assert!(e.to_string().contains("https://ocs.example.com/ocsreports/"), "{e}");
+        assert!(check_transport(&u("http://ocs.example.com/"), true).is_err(), "never off loopback");
+        assert!(check_transport(&u("http://127.0.0.1/ocsreports"), false).is_err(), "loopback needs the explicit choice");
+        assert!(check_transport(&u("http://127.0.0.1/ocsreports"), true).is_ok());
+        assert!(check_transport(&u("http://localhost/"), true).is_ok());
+        assert!(check_transport(&u("http://[::1]/"), true).is_ok());
     }
 
     #[test]

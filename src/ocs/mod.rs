@@ -29,6 +29,10 @@ pub struct ServerSpec {
     /// A PEM file with the CA(s) that signed the server's certificate (the `cacert.pem` deployed to agents).
     /// Without it the system's trust store is used.
     pub ca: Option<PathBuf>,
+    /// Accept a plain `http://` address. Only for a test console on this machine (loopback): anywhere else the
+    /// password would travel in clear, so it is refused whatever this says.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_http: bool,
 }
 
 /// What can go wrong between the studio and an OCS server. Each message says what happened, where, and how to fix it.
@@ -36,6 +40,11 @@ pub struct ServerSpec {
 pub enum OcsError {
     #[error("{url} is not a valid console address ({reason}); give the console's URL, e.g. https://ocs.example.com/ocsreports/")]
     BadUrl { url: String, reason: String },
+    #[error(
+        "{url} is a plain http:// address: the console password would travel in clear. Use the console's https:// address \
+         (e.g. {https}); for a test console on this machine only, allow plain HTTP explicitly (--allow-http)"
+    )]
+    InsecureHttp { url: String, https: String },
     #[error("cannot reach {url}: {detail}. Check the address and port, that the server is up, and any proxy or firewall in between")]
     Unreachable { url: String, detail: String },
     #[error("{0}")]
@@ -74,9 +83,9 @@ pub enum OcsError {
     NotActivated(String),
     #[error(
         "the console fails to list the activations of package {0} (HTTP 500). On ocsreports 2.11 this happens when the \
-         package's priority is above the server's DOWNLOAD_PERIOD_LENGTH, and agents then never download it: use a \
-         priority of at most DOWNLOAD_PERIOD_LENGTH (10 by default; shown in Configuration → Deployment with the advanced \
-         settings on), or raise that setting"
+         package's priority is above this server's DOWNLOAD_PERIOD_LENGTH, and agents then never download it: ask the \
+         OCS administrator for that setting (Configuration → Deployment, with the advanced settings shown; its stock \
+         value is 10) and publish with a priority no higher than it, or have it raised"
     )]
     PriorityAbovePeriod(String),
     #[error("not widening the rollout: {0}")]
@@ -94,6 +103,7 @@ impl OcsError {
     pub fn code(&self) -> &'static str {
         match self {
             OcsError::BadUrl { .. } => "bad_url",
+            OcsError::InsecureHttp { .. } => "insecure_http",
             OcsError::Unreachable { .. } => "unreachable",
             OcsError::Tls(_) => "tls",
             OcsError::NotAConsole { .. } => "not_a_console",

@@ -63,25 +63,110 @@ fn windows_name_problem(component: &str) -> Option<String> {
     RESERVED.contains(&stem.as_str()).then(|| format!("{stem} is a reserved device name"))
 }
 
+/// The paths of `listing` that a Windows PC cannot unzip: names Windows refuses, two names that differ only by
+/// case (one overwrites the other), and paths too long once extracted under the agent's folder. Each names the
+/// file. `inspect` shows them as warnings; a Windows build refuses them unless the admin keeps them explicitly.
+pub fn windows_path_problems(listing: &Listing) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for e in &listing.entries {
+        let name = e.name.trim_end_matches('/');
+        if let Some(prev) = seen.insert(name.to_lowercase(), name) {
+            warn(&mut out, "case_collision", format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other; rename one"));
+        }
+        if let Some(p) = name.split('/').find_map(|c| windows_name_problem(c).map(|why| (c, why))) {
+            warn(&mut out, "windows_name", format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
+        }
+        let len = name.chars().count() + WINDOWS_EXTRACT_PREFIX;
+        if len > WINDOWS_MAX_PATH {
+            warn(
+                &mut out,
+                "path_too_long",
+                format!("\"{name}\" is too long: extracted under C:\\Windows\\Temp\\<ID>.OCS it makes {len} characters, over Windows' limit of {WINDOWS_MAX_PATH}; shorten the folders or the file name"),
+            );
+        }
+    }
+    out
+}
+
+/// What `install.bat` will trip on at the PC: an MSI, transform or patch it names that the folder lacks, and
+/// accents saved in UTF-8 (cmd.exe reads the file in the PCs' OEM code page, so `é` becomes `├®`).
+fn batch_file_problems(listing: &Listing, bat: &super::Entry) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let Ok(bytes) = std::fs::read(&bat.path) else { return out };
+    if bytes.len() > 1 << 20 {
+        return out;
+    }
+    let cp = crate::script::CodePage::default();
+    if let Some((word, seen)) = crate::script::codepage::utf8_misread(&bytes, cp) {
+        warn(
+            &mut out,
+            "batch_utf8",
+            format!(
+                "{} is saved in UTF-8, but cmd.exe reads it in the PCs' code page ({cp} on a French Windows): \"{word}\" will read as \"{seen}\"; save it in the OEM code page (the studio's install.bat templates do), or avoid accents",
+                bat.name
+            ),
+        );
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => cp.decode(&bytes),
+    };
+    for file in referenced_installers(&text) {
+        let rel = file.replace('\\', "/");
+        let present = listing.files().any(|e| e.name.eq_ignore_ascii_case(&rel));
+        if !present {
+            warn(&mut out, "missing_installer", format!("{} runs \"{file}\", which is not in the folder: add it at that place (next to {}), or correct the name in {}", bat.name, bat.name, bat.name));
+        }
+    }
+    out
+}
+
+/// The `.msi`, `.mst` and `.msp` files a batch file names relative to its own folder (`x.msi`, `"%~dp0sub\\x.msi"`,
+/// `TRANSFORMS=a.mst;b.mst`). Absolute paths, shares and names built from variables are left out: they are
+/// not expected in the package.
+fn referenced_installers(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let l = line.trim_start();
+        if l.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("rem ")) || l.starts_with("::") {
+            continue;
+        }
+        // Words, with "quoted parts" kept whole; then KEY=value and a;b lists split.
+        let mut words = Vec::new();
+        let (mut cur, mut quoted) = (String::new(), false);
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if c.is_whitespace() && !quoted => words.push(std::mem::take(&mut cur)),
+                c => cur.push(c),
+            }
+        }
+        words.push(cur);
+        for w in words.iter().flat_map(|w| w.rsplit_once('=').map_or(w.as_str(), |(_, v)| v).split(';')) {
+            let w = w.trim();
+            let w = w.strip_prefix("%~dp0").unwrap_or(w);
+            let w = w.strip_prefix(".\\").unwrap_or(w);
+            let lower = w.to_ascii_lowercase();
+            let installer = [".msi", ".mst", ".msp"].iter().any(|x| lower.ends_with(x)) && lower.len() > 4;
+            let local = !w.contains(['%', ':', '!']) && !w.starts_with('\\') && !w.starts_with('/');
+            if installer && local && !out.iter().any(|o| o.eq_ignore_ascii_case(w)) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Analyses a listed folder. Unreadable installers become warnings; nothing here fails on bad files.
 pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, ScanError> {
     let mut warnings = Vec::new();
     let mut installers = Vec::new();
     let mut files = Vec::with_capacity(listing.file_count);
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    warnings.extend(windows_path_problems(listing));
     for e in &listing.entries {
         if cancel.is_cancelled() {
             return Err(ScanError::Cancelled);
-        }
-        let name = e.name.trim_end_matches('/');
-        if let Some(prev) = seen.insert(name.to_lowercase(), name) {
-            warn(&mut warnings, "case_collision", format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other"));
-        }
-        if let Some(p) = name.split('/').find_map(|c| windows_name_problem(c).map(|why| (c, why))) {
-            warn(&mut warnings, "windows_name", format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
-        }
-        if name.chars().count() + WINDOWS_EXTRACT_PREFIX > WINDOWS_MAX_PATH {
-            warn(&mut warnings, "path_too_long", format!("\"{name}\" is too long: extracted under C:\\Windows\\Temp\\<ID>.OCS it passes Windows' 260-character limit; shorten the folders"));
         }
         if e.is_dir {
             continue;
@@ -103,6 +188,10 @@ pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, Scan
     let entry_script = ["install.bat", "install.cmd", "install.sh"]
         .iter()
         .find_map(|n| listing.root_file(n, true).map(|e| e.name.clone()));
+
+    if let Some(bat) = entry_script.as_deref().filter(|n| !n.ends_with(".sh")).and_then(|n| listing.root_file(n, true)) {
+        warnings.extend(batch_file_problems(listing, bat));
+    }
 
     let msis: Vec<&Installer> = installers.iter().filter(|i| i.kind == InstallerKind::Msi).collect();
     let msts: Vec<String> = installers.iter().filter(|i| i.kind == InstallerKind::Mst).map(|i| i.path.clone()).collect();
@@ -161,6 +250,25 @@ pub fn inspect(folder: &Path, exclude: &[String], cancel: &CancelToken) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn installers_named_by_a_batch_file() {
+        let bat = "@echo off\r\nrem old: msiexec /i old.msi\r\ncd /d \"%~dp0\"\r\nmsiexec /i \"%~dp0Mon Appli.msi\" TRANSFORMS=\"fr.mst;sub\\de.mst\" /qn\r\n\
+                   msiexec /p patch.MSP /qn\r\nmsiexec /i \\\\srv\\share\\x.msi\r\nmsiexec /i %SRC%\\y.msi\r\nmsiexec /x {12345678-1234-1234-1234-123456789012}\r\n";
+        assert_eq!(referenced_installers(bat), vec!["Mon Appli.msi", "fr.mst", "sub\\de.mst", "patch.MSP"]);
+    }
+
+    #[test]
+    fn a_batch_file_naming_a_missing_msi_or_saved_in_utf8_is_reported() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("install.bat"), "msiexec /i \"logiciel été.msi\" /qn\r\nmsiexec /i present.msi\r\n").unwrap();
+        std::fs::write(d.path().join("present.msi"), b"not really an msi").unwrap();
+        let a = inspect(d.path(), &[], &CancelToken::new()).unwrap();
+        let msgs: Vec<(&str, &str)> = a.warnings.iter().map(|w| (w.code, w.message.as_str())).collect();
+        assert!(msgs.iter().any(|(c, m)| *c == "missing_installer" && m.contains("logiciel été.msi")), "{msgs:?}");
+        assert!(!msgs.iter().any(|(c, m)| *c == "missing_installer" && m.contains("present.msi")), "{msgs:?}");
+        assert!(msgs.iter().any(|(c, m)| *c == "batch_utf8" && m.contains("├®")), "{msgs:?}");
+    }
 
     #[test]
     fn windows_names() {

@@ -4,7 +4,7 @@
 pub mod analysis;
 pub mod installers;
 
-pub use analysis::{analyze, inspect, Analysis};
+pub use analysis::{analyze, inspect, windows_path_problems, Analysis};
 
 use std::path::{Path, PathBuf};
 

@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+pub mod codepage;
+pub use codepage::{CodePage, NotInCodePage};
+
 /// How msiexec shows itself: nothing at all, or a progress bar without questions (the seed's /passive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -59,6 +62,8 @@ pub enum ScriptError {
     BadProperty(String),
     #[error("the {0} contains a line break or a double quote, which cmd.exe cannot take there")]
     BadChars(&'static str),
+    #[error(transparent)]
+    CodePage(#[from] NotInCodePage),
 }
 
 /// Exit codes the Windows agent counts as success, and what it reports for them.
@@ -170,6 +175,11 @@ impl Script {
             "exit /b %ERRORLEVEL%".to_string(),
         ];
         Ok(lines.join("\r\n") + "\r\n")
+    }
+
+    /// The bytes of `install.bat` as the PCs' `cmd.exe` reads them: `render` encoded in their OEM code page.
+    pub fn render_bytes(&self, package: &str, code_page: CodePage) -> Result<Vec<u8>, ScriptError> {
+        Ok(code_page.encode_batch(&self.render(package)?)?)
     }
 }
 

@@ -140,6 +140,8 @@ export type BuildRequest = {
 	name: string,
 	version: string,
 	priority: number,
+	/**  Build even with paths a Windows PC cannot unzip (the admin chose "Keep them and build"). */
+	keep_bad_names: boolean,
 };
 
 /**  A computer as the console lists it. */
@@ -579,6 +581,11 @@ export type ServerSpec_Deserialize = {
 	 *  Without it the system's trust store is used.
 	 */
 	ca?: string | null,
+	/**
+	 *  Accept a plain `http://` address. Only for a test console on this machine (loopback): anywhere else the
+	 *  password would travel in clear, so it is refused whatever this says.
+	 */
+	allow_http?: boolean,
 };
 
 /**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
@@ -591,6 +598,11 @@ export type ServerSpec_Serialize = {
 	 *  Without it the system's trust store is used.
 	 */
 	ca: string | null,
+	/**
+	 *  Accept a plain `http://` address. Only for a test console on this machine (loopback): anywhere else the
+	 *  password would travel in clear, so it is refused whatever this says.
+	 */
+	allow_http?: boolean,
 };
 
 export type Severity = 

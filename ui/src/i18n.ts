@@ -21,6 +21,7 @@ const fr = {
   priorityHelp: "1 = déployé en premier, 9 = en dernier. La priorité 0 est refusée : elle bloque tous les autres paquets.",
   outDir: "Dossier de sortie",
   build: "Construire le paquet",
+  keepBuild: "Les garder et construire quand même",
   cancel: "Annuler",
   stages: {
     scanning: "Lecture des fichiers",
@@ -46,6 +47,8 @@ const fr = {
   warning: "Attention",
   language: "English",
   codes: {
+    windows_paths: "Des noms de fichiers ne pourront pas être décompressés sur les PC Windows.",
+    insecure_http: "Adresse en http:// : le mot de passe circulerait en clair. Utilisez l'adresse https:// de la console.",
     launch_file_missing: "Le fichier à lancer n'est pas à la racine du dossier.",
     source: "Le dossier de l'application ne peut pas être empaqueté.",
     manifest: "Le manifeste (package.toml) ou un réglage est invalide.",
@@ -192,6 +195,7 @@ const en: Dict = {
   priorityHelp: "1 = deployed first, 9 = last. Priority 0 is refused: it blocks every other package.",
   outDir: "Output folder",
   build: "Build the package",
+  keepBuild: "Keep them and build anyway",
   cancel: "Cancel",
   stages: {
     scanning: "Reading files",
@@ -217,6 +221,8 @@ const en: Dict = {
   warning: "Warning",
   language: "Français",
   codes: {
+    windows_paths: "Some file names cannot be unzipped on the Windows PCs.",
+    insecure_http: "An http:// address: the password would travel in clear. Use the console's https:// address.",
     launch_file_missing: "The file to launch is not at the root of the folder.",
     source: "The application folder cannot be packaged.",
     manifest: "The manifest (package.toml) or a setting is not valid.",

@@ -137,7 +137,11 @@ function render(): void {
       body = `<section class="card"><p>${esc(t().analyzing)}</p><p class="mono">${esc(state.folder)}</p></section>`;
       break;
     case "ready":
-      body = summaryView(state.summary) + formView(false) + errorBox(state.error);
+      body =
+        summaryView(state.summary) +
+        formView(false) +
+        errorBox(state.error) +
+        (state.error?.code === "windows_paths" ? `<button id="keep-build">${esc(t().keepBuild)}</button>` : "");
       break;
     case "building":
       body = summaryView(state.summary) + formView(true) + progressView(state.progress);
@@ -175,7 +179,8 @@ function bind(): void {
   }
   document.getElementById("priority")?.addEventListener("change", (e) => (form.priority = Number((e.target as HTMLSelectElement).value)));
   document.getElementById("out-dir")?.addEventListener("input", (e) => (outDir = (e.target as HTMLInputElement).value));
-  document.getElementById("build")?.addEventListener("click", build);
+  document.getElementById("build")?.addEventListener("click", () => build(false));
+  document.getElementById("keep-build")?.addEventListener("click", () => build(true));
   document.getElementById("cancel")?.addEventListener("click", () => void commands.cancelBuild());
 }
 
@@ -189,7 +194,8 @@ export async function analyze(folder: string): Promise<void> {
   set({ kind: "ready", summary: r.data });
 }
 
-async function build(): Promise<void> {
+/** `keepBadNames`: the admin chose to keep paths a Windows PC cannot unzip, after the build named them. */
+async function build(keepBadNames: boolean): Promise<void> {
   if (state.kind !== "ready") return;
   const summary = state.summary;
   set({ kind: "building", summary });
@@ -203,7 +209,7 @@ async function build(): Promise<void> {
       set({ kind: "building", summary, progress: p });
     }
   };
-  const r = await commands.buildPackage({ folder: summary.folder, out_dir: outDir, name: form.name, version: form.version, priority: form.priority }, channel);
+  const r = await commands.buildPackage({ folder: summary.folder, out_dir: outDir, name: form.name, version: form.version, priority: form.priority, keep_bad_names: keepBadNames }, channel);
   if (r.status === "error") return set({ kind: "ready", summary, error: r.error });
   set({ kind: "built", summary, report: r.data });
   const v = await commands.verifyPackage(r.data.dir);

@@ -22,6 +22,7 @@ fn print_json<T: serde::Serialize>(v: &T) {
 pub struct InspectArgs {
     /// The application folder
     folder: PathBuf,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -107,9 +108,14 @@ pub struct ScriptArgs {
     /// Write FOLDER/install.bat (and keep the template in FOLDER/package.toml if there is one)
     #[arg(long)]
     write: bool,
+    /// OEM code page of the PCs, which cmd.exe reads install.bat in: 850 (Western Europe, the default), 437 (US),
+    /// 858, 852, 860, 863, 865, 866… (`chcp` on a PC shows it). Default: the manifest's [windows] batch_code_page
+    #[arg(long)]
+    code_page: Option<ocs_studio::script::CodePage>,
     /// Overwrite an existing install.bat
     #[arg(long)]
     force: bool,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -175,15 +181,18 @@ pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
         }
     }
     let text = script.render(&name).map_err(|e| Failure::from(("script", e)))?;
+    let code_page = a.code_page.unwrap_or(located.manifest.windows.batch_code_page);
+    let bytes = code_page.encode_batch(&text).map_err(|e| Failure::from(("script", e)))?;
     let target = a.folder.join("install.bat");
     if a.write {
         if target.exists() && !a.force && located.manifest.script.is_none() {
             return Err(Failure { code: "exists", message: format!("{} exists and was not generated from a template: pass --force to replace it", target.display()) });
         }
-        ocs_studio::fsx::write_atomic(&target, text.as_bytes()).map_err(|e| Failure::from(("output", e)))?;
+        ocs_studio::fsx::write_atomic(&target, &bytes).map_err(|e| Failure::from(("output", e)))?;
         if let Some(file) = &located.file {
             let mut m = located.manifest.clone();
             m.script = Some(script.clone());
+            m.windows.batch_code_page = code_page;
             ocs_studio::fsx::write_atomic(file, m.to_toml().as_bytes()).map_err(|e| Failure::from(("output", e)))?;
         }
     }
@@ -191,13 +200,14 @@ pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
         print_json(&serde_json::json!({
             "script": script,
             "install_bat": text,
+            "code_page": code_page,
             "written": a.write.then(|| target.clone()),
             "success_codes": SUCCESS_CODES.iter().map(|(c, s, m)| serde_json::json!({"code": c, "status": s, "meaning": m})).collect::<Vec<_>>(),
         }));
     } else {
         print!("{}", text.replace("\r\n", "\n"));
         if a.write {
-            eprintln!("wrote {}", target.display());
+            eprintln!("wrote {} (code page {code_page}, as cmd.exe reads it on the PCs)", target.display());
         }
         eprintln!("Exit codes the agent counts as success:");
         for (c, s, m) in SUCCESS_CODES {
@@ -241,6 +251,7 @@ pub struct NotifyArgs {
     /// Write the preview as an HTML page
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -260,6 +271,9 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
         n.text = t.clone();
     } else {
         return Err(Failure { code: "arguments", message: "give the text: --text \"…\", --file FILE or --template ID".into() });
+    }
+    if n.text.trim().is_empty() {
+        return Err(Failure { code: "arguments", message: "the notification text is empty: write the message the user will read (--text \"…\", --file FILE), or start from a ready-made one (--template ID, see ocs-studio texts)".into() });
     }
     let done = a.dialog.apply(&mut n).unwrap_or_default();
     if a.fix {
@@ -299,6 +313,7 @@ pub struct TextsArgs {
     title: Option<String>,
     #[arg(long, default_value = "before", value_parser = ["before", "after"])]
     when: String,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -326,6 +341,7 @@ pub fn texts(a: TextsArgs) -> Result<ExitCode, Failure> {
 pub struct FootprintArgs {
     /// The application folder or its package.toml
     source: PathBuf,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
@@ -394,6 +410,7 @@ pub struct PlanArgs {
     /// Bandwidth one PC gets, in Mbit/s
     #[arg(long, default_value_t = DownloadCycle::default().bandwidth_mbit_s)]
     bandwidth: f64,
+    /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }

@@ -16,7 +16,14 @@ use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
 #[derive(Parser)]
-#[command(name = "ocs-studio", version, about = "Author, build, verify, publish and deploy OCS Inventory NG packages", long_about = None)]
+#[command(
+    name = "ocs-studio",
+    version,
+    about = "Author, build, verify, publish and deploy OCS Inventory NG packages",
+    long_about = None,
+    after_help = "Exit codes: 0 done; 1 the check ran and found errors (verify, notify-preview); 2 the command could not do its work \
+(bad input, unreachable server, refused publish…), with `error: …` on stderr (or {\"ok\": false, \"error\": …} with --json)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,7 +33,7 @@ struct Cli {
 enum Command {
     /// Build a package (OUT/<ID>/info + OUT/<ID>/<ID>-1..N) from a folder or a package.toml manifest
     Build(BuildArgs),
-    /// Check a built package folder the way the agents will (info, fragments, digest, archive)
+    /// Check a built package folder the way the agents will (info, fragments, digest, archive); exit code 1 when it is not OK
     Verify(VerifyArgs),
     /// Write a package.toml manifest with the seed procedure's defaults into FOLDER
     Init(InitArgs),
@@ -34,7 +41,7 @@ enum Command {
     Inspect(authoring::InspectArgs),
     /// Write install.bat from a template (MSI install/uninstall, EXE silent, command)
     Script(authoring::ScriptArgs),
-    /// Lint a notification text and preview the dialogs as the PC will show them
+    /// Lint a notification text and preview the dialogs as the PC will show them; exit code 1 when a lint is an error
     NotifyPreview(authoring::NotifyArgs),
     /// List the ready-made notification texts, or save your own
     Texts(authoring::TextsArgs),
@@ -138,9 +145,13 @@ struct BuildArgs {
     /// Replace OUT/<ID> if it exists
     #[arg(long)]
     replace: bool,
-    /// Compression threads (default: all cores)
-    #[arg(long)]
+    /// Compression threads, 1 to 256 (default: all cores)
+    #[arg(long, value_parser = threads_arg)]
     threads: Option<usize>,
+    /// Build a Windows package even with paths a PC cannot unzip (reserved names like con.txt, names differing
+    /// only by case, paths too long once extracted); they are refused by default, each named
+    #[arg(long)]
+    keep_bad_names: bool,
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
@@ -149,8 +160,8 @@ struct BuildArgs {
 /// The dialog options `build` and `notify-preview` share.
 #[derive(clap::Args)]
 pub struct DialogArgs {
-    /// Seconds before the installation starts by itself (0: wait for the user)
-    #[arg(long)]
+    /// Seconds before the installation starts by itself, 0 to 9999 (0: wait for the user)
+    #[arg(long, value_parser = countdown_arg, allow_negative_numbers = true)]
     countdown: Option<u32>,
     /// Let the user cancel the installation
     #[arg(long)]
@@ -184,6 +195,7 @@ struct VerifyArgs {
     /// Check for these agents only (default: both Windows and Unix rules)
     #[arg(long, value_enum)]
     os: Option<OsArg>,
+    /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
 }
@@ -201,8 +213,35 @@ struct InitArgs {
     /// Overwrite an existing package.toml
     #[arg(long)]
     force: bool,
+    /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
+}
+
+/// `s` as one word for the shell the admin uses (POSIX single quotes; double quotes on Windows).
+fn shell_quote(s: &str) -> String {
+    if cfg!(windows) {
+        format!("\"{s}\"")
+    } else if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn threads_arg(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err(format!("'{s}' is not a thread count: give a whole number from 1 to 256, or leave --threads out to use every core")),
+    }
+}
+
+fn countdown_arg(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (0..=9999).contains(&n) => Ok(n as u32),
+        Ok(n) if n < 0 => Err(format!("{n} is negative: the countdown is a number of seconds from 0 (wait for the user) to 9999")),
+        _ => Err(format!("'{s}' is not a countdown: give the seconds before the installation starts by itself, from 0 (wait for the user) to 9999")),
+    }
 }
 
 /// An error as the CLI prints it: stable code + actionable message.
@@ -292,7 +331,7 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
 /// Resolves SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
 pub fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
     Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
-        let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_)) { "source" } else { "manifest" };
+        let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_) | ocs_studio::manifest::ManifestError::NotAManifest(_)) { "source" } else { "manifest" };
         Failure::from((code, e))
     })
 }
@@ -376,7 +415,7 @@ fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
     let project = Project { manifest: &m, base_dir: &base, manifest_file: manifest_file.as_deref() };
-    let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads };
+    let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads, keep_bad_names: a.keep_bad_names };
     let result = ocs_studio::build(&project, &opts, &sink, &cancel);
     bar.finish_and_clear();
     let r = result.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
@@ -398,6 +437,10 @@ fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
 }
 
 fn cmd_verify(a: VerifyArgs) -> Result<ExitCode, Failure> {
+    if !a.dir.is_dir() {
+        let what = if a.dir.exists() { "is not a folder" } else { "does not exist" };
+        return Err(Failure { code: "source", message: format!("{} {what}: give the package folder OUT/<ID> written by ocs-studio build (it holds info and the fragments)", a.dir.display()) });
+    }
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
     let opts = VerifyOptions { os: a.os.map(Into::into) };
@@ -443,9 +486,10 @@ fn cmd_init(a: InitArgs) -> Result<ExitCode, Failure> {
     if let Some(src) = m.source.as_mut() {
         src.exclude = vec![".git".into(), "Thumbs.db".into(), "desktop.ini".into(), ".DS_Store".into()];
     }
+    let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
     let text = format!(
-        "# OCS Package Studio manifest: build with `ocs-studio build {}`.\n# Paths are relative to this file. Priority 1 (first) … 9 (last), never 0.\n\n{}",
-        a.folder.display(),
+        "# OCS Package Studio manifest. Build it with:\n#   ocs-studio build {} --out packages\n# Paths are relative to this file. Priority 1 (first) … 9 (last), never 0.\n\n{}",
+        shell_quote(&abs.to_string_lossy()),
         m.to_toml()
     );
     ocs_studio::fsx::write_atomic(&path, text.as_bytes()).map_err(|e| Failure { code: "output", message: format!("cannot write {}: {e}", path.display()) })?;

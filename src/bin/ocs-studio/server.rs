@@ -22,6 +22,10 @@ pub struct ServerArgs {
     /// PEM file of the CA that signed the server's certificate (the cacert.pem deployed to agents); default: the system's trust store
     #[arg(long, env = "OCS_STUDIO_CA")]
     ca: Option<PathBuf>,
+    /// Accept a plain http:// console address on this machine (a loopback test server); refused anywhere else,
+    /// since the password would travel in clear
+    #[arg(long, env = "OCS_STUDIO_ALLOW_HTTP")]
+    allow_http: bool,
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
@@ -29,7 +33,10 @@ pub struct ServerArgs {
 
 impl ServerArgs {
     fn spec(&self) -> ServerSpec {
-        ServerSpec { url: self.server.clone(), user: self.user.clone(), ca: self.ca.clone() }
+        if self.allow_http && self.server.trim_start().to_ascii_lowercase().starts_with("http://") {
+            eprintln!("warning: plain HTTP to {} (allowed with --allow-http: for a test server on this machine only)", self.server);
+        }
+        ServerSpec { url: self.server.clone(), user: self.user.clone(), ca: self.ca.clone(), allow_http: self.allow_http }
     }
 }
 
@@ -200,7 +207,9 @@ fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<te
         replace: a.replace,
     };
     let is_package = a.source.join("info").is_file();
-    let manifest_src = if is_package { a.manifest.clone() } else { Some(a.source.clone()) };
+    // A package folder publishes under the name it was built with: the manifest `build` kept beside it.
+    let kept = ocs_studio::build::kept_manifest_path(&a.source);
+    let manifest_src = if is_package { a.manifest.clone().or_else(|| kept.is_file().then_some(kept.clone())) } else { Some(a.source.clone()) };
     let mut temp = None;
     let dir = if let Some(src) = manifest_src {
         let loc = locate(&src, a.os.map(Into::into))?;
@@ -216,7 +225,7 @@ fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<te
             let cancel = cancel_on_ctrl_c();
             let (bar, sink) = progress_bar();
             let project = Project { manifest: m, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
-            let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), id: None, replace: false, threads: None }, &sink, &cancel);
+            let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), ..Default::default() }, &sink, &cancel);
             bar.finish_and_clear();
             let r = r.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
             if !a.server.json {
@@ -229,12 +238,21 @@ fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<te
     } else {
         a.source.clone()
     };
-    if is_package && a.manifest.is_none() {
+    if is_package && opts.name.is_empty() {
         opts.os = a.os.map(Into::into).unwrap_or_else(|| guess_os(&dir));
-        opts.name = format!("Package {}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     }
     if let Some(n) = &a.name {
         opts.name = n.clone();
+    }
+    if opts.name.trim().is_empty() {
+        return Err(Failure {
+            code: "arguments",
+            message: format!(
+                "{} has no name kept with it ({} is missing, so it was not built by this studio or was moved without it): give the name the console will show with --name \"Name Version\", or its manifest with --manifest",
+                a.source.display(),
+                kept.display()
+            ),
+        });
     }
     if let Some(d) = &a.description {
         opts.description = d.clone();
@@ -298,7 +316,12 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
         let c = connect(&a.server).await?;
         let computers = ocs::find_computers(&c, &filter).await.map_err(fail)?;
         if computers.is_empty() {
-            return Err(Failure { code: "no_computers", message: format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or use --all", filter.describe()) });
+            let message = if a.all {
+                "the server knows no computer yet: a computer appears once its OCS agent has sent an inventory to this server".to_string()
+            } else {
+                format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or use --all", filter.describe())
+            };
+            return Err(Failure { code: "no_computers", message });
         }
         if a.dry_run {
             let gate = match &rule {
@@ -339,8 +362,16 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
         if a.server.json {
             println!("{}", serde_json::json!({ "ok": true, "packages": list }));
         } else {
+            let fr = matches!(a.lang, Lang::Fr);
+            if list.is_empty() {
+                println!("{}", if fr { "Aucun paquet sur ce serveur" } else { "No package on this server" });
+            }
             for p in &list {
-                println!("{:<12} {:<40} {:<8} {} fragment(s), priority {}, created {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+                if fr {
+                    println!("{:<12} {:<40} {:<8} {} fragment(s), priorité {}, créé le {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+                } else {
+                    println!("{:<12} {:<40} {:<8} {} fragment(s), priority {}, created {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+                }
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -361,7 +392,14 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let fr = matches!(a.lang, Lang::Fr);
-    println!("Package {} \"{}\": {} computer(s) — {} succeeded, {} failed, {} pending", st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending);
+    if fr {
+        println!(
+            "Paquet {} « {} » : {} ordinateur(s) — {} réussi(s), {} en échec, {} en attente",
+            st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending
+        );
+    } else {
+        println!("Package {} \"{}\": {} computer(s) — {} succeeded, {} failed, {} pending", st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending);
+    }
     for c in &st.counts {
         let e = &c.explanation;
         let (meaning, fix) = if fr { (&e.meaning_fr, &e.fix_fr) } else { (&e.meaning_en, &e.fix_en) };
