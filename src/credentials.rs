@@ -40,10 +40,19 @@ fn entries(spec: &ServerSpec) -> Vec<(Store, Result<keyring::Entry, keyring::Err
     #[allow(unused_mut)]
     let mut v = vec![(Store::Keyring, keyring::Entry::new(SERVICE, &acc))];
     #[cfg(target_os = "linux")]
-    v.push((
-        Store::SessionKeyring,
-        keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, &acc).map(|c| keyring::Entry::new_with_credential(Box::new(c))),
-    ));
+    {
+        // The kernel session keyring the process already has: in a `keyctl session` or a desktop login its own, in a
+        // plain root shell or an SSH login the user's session keyring (_uid_ses). The keyring crate's own keyutils
+        // store also links the key into the persistent keyring; where the kernel refuses that link (a plain shell),
+        // it reports the key as missing and may give the process a new, empty session keyring. So no persistent
+        // link here: the password lasts as long as the session keyring does.
+        use keyring::keyutils::KeyutilsCredential;
+        use linux_keyutils::{KeyRing, KeyRingIdentifier};
+        let cred = KeyRing::from_special_id(KeyRingIdentifier::Session, false)
+            .map(|session| KeyutilsCredential { session, persistent: None, description: format!("keyring-rs:{acc}@{SERVICE}") })
+            .map_err(|e| keyring::Error::PlatformFailure(format!("kernel keyring: {e:?}").into()));
+        v.push((Store::SessionKeyring, cred.map(|c| keyring::Entry::new_with_credential(Box::new(c)))));
+    }
     v
 }
 
@@ -83,6 +92,14 @@ pub fn save(spec: &ServerSpec, password: &str) -> Result<Store, OcsError> {
         }
     }
     Err(OcsError::Keyring(errors.join("; ")))
+}
+
+/// What `login` says when the password could not be saved anywhere: the login itself worked.
+pub fn not_saved_advice(e: &OcsError) -> String {
+    format!(
+        "the password is correct but could not be saved ({e}); no keyring can be used on this machine, so give it to each \
+         command in the {PASSWORD_ENV} environment variable (e.g. read -rs {PASSWORD_ENV}; export {PASSWORD_ENV})"
+    )
 }
 
 /// Removes the saved password for `spec`; true when there was one.

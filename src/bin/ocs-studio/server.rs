@@ -170,14 +170,22 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
         return Err(Failure { code: "input", message: "empty password: type the console password of this user".into() });
     }
     let console = runtime().block_on(Console::connect(&spec, &password)).map_err(fail)?;
-    let store = credentials::save(&spec, &password).map_err(fail)?;
+    // The login worked: a keyring that cannot be used is a warning with the way around it, not a failure.
+    let saved = credentials::save(&spec, &password);
     if let Err(e) = ocs::remember_server(&spec) {
         tracing::warn!(error = %e, "could not add the server to the saved list");
     }
+    let warning = saved.as_ref().err().map(credentials::not_saved_advice);
     if a.server.json {
-        println!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": store }));
+        println!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": saved.as_ref().ok(), "warning": warning }));
     } else {
-        println!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe());
+        match &saved {
+            Ok(store) => println!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe()),
+            Err(_) => println!("Logged in to {} ({})", console.base_url(), console.version),
+        }
+        if let Some(w) = &warning {
+            eprintln!("warning: {w}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
