@@ -18,9 +18,12 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
     git diff --exit-code -- ui/src/bindings.ts || { echo "ui/src/bindings.ts is stale: commit the regenerated file" >&2; exit 1; }
 fi
 
-step "real OCS server on loopback (scripts/ocs-server/setup.sh)"
-bash scripts/ocs-server/setup.sh > "${TMPDIR:-/tmp}/ocs-server-setup.log" 2>&1 || { tail -40 "${TMPDIR:-/tmp}/ocs-server-setup.log"; exit 1; }
-tail -n 8 "${TMPDIR:-/tmp}/ocs-server-setup.log"
+step "real OCS server on loopback, reset to a fresh install (scripts/ocs-server/setup.sh, reset.sh)"
+# reset.sh: no package, no computer, no agent history left by earlier runs, so that the server tests behave as on
+# a new machine (each test registers the computers it needs and removes the packages it made).
+{ bash scripts/ocs-server/setup.sh && bash scripts/ocs-server/reset.sh; } > "${TMPDIR:-/tmp}/ocs-server-setup.log" 2>&1 ||
+    { tail -40 "${TMPDIR:-/tmp}/ocs-server-setup.log"; exit 1; }
+tail -n 3 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 
 step "tests judged by the real OCS console and the real agent (in a fresh session keyring)"
 # keyctl session: the keyring tests get a kernel session keyring of their own, gone when they end.

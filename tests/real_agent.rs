@@ -38,7 +38,7 @@ fn deploy_and_run(app: &Path, out: &Path, args: &[&str]) -> String {
     let _turn = AGENT.lock().unwrap_or_else(|e| e.into_inner());
     agent_run(); // registers the computer with TAG ALPHA on a fresh server
     let id = fresh_id();
-    let mut build = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", &id, "--priority", "1", "--json"];
+    let mut build = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", &id, "--json"];
     build.extend_from_slice(args);
     ok_json(&build);
     let d = Command::new("bash").arg(script("deploy-direct.sh")).arg(out.join(&id)).arg("ALPHA").output().unwrap();
@@ -50,6 +50,7 @@ fn deploy_and_run(app: &Path, out: &Path, args: &[&str]) -> String {
         .args(["-N", "-B", "ocsweb", "-e", &format!("SELECT IFNULL(TVALUE,'NULL') FROM devices WHERE NAME='DOWNLOAD' AND IVALUE={enable}")])
         .output()
         .unwrap();
+    delete_on_test_server(&id);
     stdout(&q).trim().to_string()
 }
 

@@ -41,7 +41,9 @@ fn console_build(zip: &Path, name: &str, command: &str, frag_mb: u32, env: &[(&s
         fragment_sizes.push(m.len());
         i += 1;
     }
-    ConsolePackage { id, info: std::fs::read_to_string(info_path).unwrap(), fragment_sizes }
+    let info = std::fs::read_to_string(info_path).unwrap();
+    delete_on_test_server(&id);
+    ConsolePackage { id, info, fragment_sizes }
 }
 
 fn studio_build(app: &Path, out: &Path, id: &str, extra: &[&str]) -> (serde_json::Value, String, Vec<u8>) {

@@ -80,11 +80,8 @@ fn build(t: &Path, name: &str, exit: u8, payload: usize, extra: &[&str]) -> (Pat
     write(&app.join("install.sh"), format!("#!/bin/sh\necho installed > '{}'\nexit {exit}\n", marker.display()));
     write(&app.join("payload/data.bin"), noise(payload, payload as u64 + exit as u64));
     let out = t.join(format!("out-{name}"));
+    // The procedure's defaults (priority 5): the test server takes priorities 1-9 like a real one.
     let mut args = vec!["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--json"];
-    if !extra.contains(&"--priority") {
-        // The test server's DOWNLOAD_PERIOD_LENGTH is 1: a higher priority is never downloaded.
-        args.extend(["--priority", "1"]);
-    }
     args.extend_from_slice(extra);
     let r = ok_json(&args);
     (PathBuf::from(r["dir"].as_str().unwrap()), marker)
@@ -117,9 +114,12 @@ fn a_published_package_reaches_success_on_alpha_then_the_next_ring() {
     let (dir, marker) = build(t.path(), "ok", 0, 5_000_000, &["--fragment-size", "2MiB", "--name", "Studio E2E", "--version", &u, "--notify-text", "Installation de « Compta » & co.\nMerci \"tous\"."]);
 
     let started = Instant::now();
-    let r = ocs_ok(&["publish", dir.to_str().unwrap(), "--name", &format!("Studio E2E {u}"), "--json"]);
+    // No --name: the package folder publishes under the name it was built with.
+    let r = ocs_ok(&["publish", dir.to_str().unwrap(), "--json"]);
     let id = r["server_id"].as_str().unwrap().to_string();
+    assert_eq!(r["name"], format!("Studio E2E {u}"), "{r}");
     assert_eq!(r["fragments"], 3, "{r}");
+    assert!(std::fs::read_to_string(Path::new(DOWNLOAD).join(&id).join("info")).unwrap().contains("PRI=\"5\""), "the default priority");
     assert_eq!(r["already_published"], false);
     // What the server holds is what was built: every attribute of info but the ID, and the same bytes.
     let local = std::fs::read_to_string(dir.join("info")).unwrap();
@@ -150,11 +150,75 @@ fn a_published_package_reaches_success_on_alpha_then_the_next_ring() {
     let st = ocs_ok(&["stats", &id, "--json"]);
     assert_eq!(st["counts"]["SUCCESS"], 2, "{st}");
 
-    // Deleting removes assignments, activation, files and the console entry.
+    // Deleting removes assignments (every computer's devices row), activation, files and the console entry.
+    let enable_id = r["enable_id"].as_str().unwrap().to_string();
+    assert_eq!(sql(&format!("SELECT COUNT(*) FROM devices WHERE NAME='DOWNLOAD' AND IVALUE={enable_id}")), "2");
     ocs_ok(&["delete", &id, "--json"]);
     ocs_err(&["stats", &id, "--json"], "no_such_package");
     assert!(!Path::new(DOWNLOAD).join(&id).exists());
     assert_eq!(sql(&format!("SELECT COUNT(*) FROM download_enable WHERE FILEID='{id}'")), "0");
+    assert_eq!(sql(&format!("SELECT COUNT(*) FROM devices WHERE NAME LIKE 'DOWNLOAD%' AND IVALUE={enable_id}")), "0", "no assignment left behind");
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn two_publishes_started_together_end_as_two_packages() {
+    let _t = turn();
+    let t = tempfile::tempdir().unwrap();
+    let u = unique();
+    let (a, _) = build(t.path(), "twin-a", 0, 300_000, &["--name", "Studio twin A", "--version", &u]);
+    let (b, _) = build(t.path(), "twin-b", 0, 400_000, &["--name", "Studio twin B", "--version", &u]);
+    let start = |dir: &Path| {
+        studio()
+            .env("XDG_CONFIG_HOME", scratch_config())
+            .args(["publish", dir.to_str().unwrap(), "--json", "--server", SERVER, "--user", "admin", "--ca", CA])
+            .env("OCS_STUDIO_PASSWORD", PASSWORD)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (pa, pb) = (start(&a), start(&b));
+    let (oa, ob) = (pa.wait_with_output().unwrap(), pb.wait_with_output().unwrap());
+    assert!(oa.status.success() && ob.status.success(), "{}{}\n{}{}", stdout(&oa), stderr(&oa), stdout(&ob), stderr(&ob));
+    let (ra, rb) = (json(&oa), json(&ob));
+    let (ida, idb) = (ra["server_id"].as_str().unwrap().to_string(), rb["server_id"].as_str().unwrap().to_string());
+    assert_ne!(ida, idb, "two packages, not one under a shared id");
+    // Each id holds its own package: its name in the console, its own info on the download server.
+    for (id, dir, name) in [(&ida, &a, "Studio twin A"), (&idb, &b, "Studio twin B")] {
+        assert_eq!(sql(&format!("SELECT NAME FROM download_available WHERE FILEID='{id}'")), format!("{name} {u}"));
+        let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(id).join("info")).unwrap();
+        let local = std::fs::read_to_string(dir.join("info")).unwrap();
+        let local_id = dir.file_name().unwrap().to_str().unwrap();
+        assert_eq!(served, local.replace(&format!("ID=\"{local_id}\""), &format!("ID=\"{id}\"")));
+    }
+    ocs_ok(&["delete", &ida, "--json"]);
+    ocs_ok(&["delete", &idb, "--json"]);
+}
+
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn names_with_markup_characters_are_recognised_and_plain_http_is_refused() {
+    let _t = turn();
+    let t = tempfile::tempdir().unwrap();
+    let name = format!("Compta & \"RH\" {}", unique());
+    let (v1, _) = build(t.path(), "amp1", 0, 20_000, &[]);
+    let (v2, _) = build(t.path(), "amp2", 0, 30_000, &[]);
+    let id = ocs_ok(&["publish", v1.to_str().unwrap(), "--name", &name, "--json"])["server_id"].as_str().unwrap().to_string();
+    // However this console stores the name (2.11: escaped), the same name is seen as taken.
+    let msg = ocs_err(&["publish", v2.to_str().unwrap(), "--name", &name, "--json"], "name_taken");
+    assert!(msg.contains(&id), "{msg}");
+    assert_eq!(ocs_ok(&["publish", v1.to_str().unwrap(), "--name", &name, "--json"])["already_published"], true);
+    ocs_ok(&["delete", &id, "--json"]);
+    // 2.11 strips <…> from the names it stores: refused before anything is sent, rather than mangled.
+    let msg = ocs_err(&["publish", v1.to_str().unwrap(), "--name", "Compta <RH>", "--json"], "refused");
+    assert!(msg.contains("'<' or '>'"), "{msg}");
+    // The password never travels in clear: http:// is refused, and even --allow-http only for loopback.
+    let o = studio().args(["stats", "--list", "--server", "http://localhost/ocsreports/", "--user", "admin", "--json"]).env("OCS_STUDIO_PASSWORD", PASSWORD).output().unwrap();
+    assert_eq!(json(&o)["error"]["code"], "insecure_http", "{}", stdout(&o));
+    let o = studio().args(["stats", "--list", "--server", "http://127.0.0.1/ocsreports/", "--user", "admin", "--allow-http", "--json"]).env("OCS_STUDIO_PASSWORD", PASSWORD).output().unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("plain HTTP"), "the choice is visible: {}", stderr(&o));
 }
 
 #[test]
@@ -162,6 +226,7 @@ fn a_published_package_reaches_success_on_alpha_then_the_next_ring() {
 fn a_failing_command_is_reported_explained_and_blocks_the_next_ring() {
     let _t = turn();
     agent("ALPHA");
+    agent("BETA"); // the next ring, whatever ran before
     let t = tempfile::tempdir().unwrap();
     let u = unique();
     let (dir, marker) = build(t.path(), "fail", 3, 10_000, &[]);
@@ -201,7 +266,7 @@ fn republishing_is_idempotent_and_replace_moves_the_computers() {
 
     // From the application folder (built again, same content): still the same package on the server.
     let manifest = t.path().join("v1.toml");
-    write(&manifest, "[package]\nname = \"Studio update\"\npriority = 1\n\n[source]\nfolder = \"app-v1\"\n\n[action]\nkind = \"execute\"\ncommand = \"sh install.sh\"\n");
+    write(&manifest, "[package]\nname = \"Studio update\"\n\n[source]\nfolder = \"app-v1\"\n\n[action]\nkind = \"execute\"\ncommand = \"sh install.sh\"\n");
     let folder = ocs_ok(&["publish", manifest.to_str().unwrap(), "--name", &name, "--json"]);
     assert_eq!(folder["already_published"], true, "{folder}");
 
@@ -267,11 +332,20 @@ fn every_failure_is_precise_and_leaves_nothing_on_the_server() {
     assert!(started.elapsed().as_secs() < 20, "refused before uploading");
     std::fs::remove_dir_all(&big).unwrap();
 
-    // A priority the agents would never download on this server (its period length is 1): the console's own
-    // activation page fails on it; the studio says why and takes the package back off the server.
+    // A priority the agents would never download on a server whose period length is shorter (3 here, for this
+    // step only): the console's own activation page fails on it; the studio says why and takes the package back off.
+    struct Period;
+    impl Drop for Period {
+        fn drop(&mut self) {
+            sql("UPDATE config SET IVALUE=10 WHERE NAME='DOWNLOAD_PERIOD_LENGTH'");
+        }
+    }
+    let period = Period;
+    sql("UPDATE config SET IVALUE=3 WHERE NAME='DOWNLOAD_PERIOD_LENGTH'");
     let (p5, _) = build(t.path(), "prio5", 0, 10_000, &["--priority", "5"]);
     let msg = ocs_err(&["publish", p5.to_str().unwrap(), "--name", &format!("Studio prio5 {}", unique()), "--json"], "priority_above_period");
-    assert!(msg.contains("DOWNLOAD_PERIOD_LENGTH"), "{msg}");
+    assert!(msg.contains("DOWNLOAD_PERIOD_LENGTH") && !msg.contains("10 by default"), "{msg}");
+    drop(period);
     assert_eq!(server_state(), before, "rolled back");
 
     // A fragment changed after the build: caught before the agent (or the server) sees it.
@@ -332,7 +406,7 @@ fn quotes_and_ampersands_survive_the_console_in_a_command_only_package() {
     // The console's own form would write 'a & b' with single quotes and a raw & (malformed XML).
     let manifest = t.path().join("cmd.toml");
     let command = format!("echo \"a & b <c>\" > '{}'", marker.display());
-    write(&manifest, format!("[package]\nname = \"Cmd\"\npriority = 1\n\n[action]\nkind = \"execute\"\ncommand = '''{command}'''\n"));
+    write(&manifest, format!("[package]\nname = \"Cmd\"\n\n[action]\nkind = \"execute\"\ncommand = '''{command}'''\n"));
     let r = ocs_ok(&["publish", manifest.to_str().unwrap(), "--name", &format!("Studio command only {}", unique()), "--json"]);
     let id = r["server_id"].as_str().unwrap().to_string();
     assert_eq!(r["fragments"], 0);

@@ -304,6 +304,16 @@ if [ "$(gui_version)" != "$OCS_GUI_VERSION" ]; then
     changed "database updated to GUI_VERSION $OCS_GUI_VERSION"
 fi
 
+# A snapshot of the freshly installed database, which reset.sh restores (taken once, right after install.php
+# and the console's update; the fix-ups and settings below are applied again after every restore).
+if [ ! -s "$OCS_TEST_STATE/pristine.sql" ] && [ "$(sqlq "SELECT COUNT(*) FROM hardware" "$OCS_DB_NAME")" = 0 ] &&
+   [ "$(sqlq "SELECT COUNT(*) FROM download_available" "$OCS_DB_NAME")" = 0 ]; then
+    mariadb-dump --protocol=socket -uroot --single-transaction --databases "$OCS_DB_NAME" >"$OCS_TEST_STATE/pristine.sql.tmp"
+    mv -f "$OCS_TEST_STATE/pristine.sql.tmp" "$OCS_TEST_STATE/pristine.sql"
+    chmod 600 "$OCS_TEST_STATE/pristine.sql"
+    changed "snapshot of the fresh database for reset.sh"
+fi
+
 # ---------------------------------------------------------------- 5. SQL fix-ups and settings
 set_config WARN_UPDATE 0          # else every console page calls an outside version-check host
 if [ -n "$(sqlq "SELECT NAME FROM config WHERE NAME='ACTIVE_NEWS'" "$OCS_DB_NAME")" ]; then

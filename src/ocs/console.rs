@@ -31,6 +31,15 @@ pub struct ConsoleVersion {
     pub flow: BuildFlow,
 }
 
+impl ConsoleVersion {
+    /// True when the console's version label is `major.minor` or later (false when it showed none).
+    pub fn at_least(&self, major: u32, minor: u32) -> bool {
+        let Some(l) = &self.label else { return false };
+        let mut parts = l.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0)) >= (major, minor)
+    }
+}
+
 impl std::fmt::Display for ConsoleVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.label, self.flow) {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::console::{form_fields, BuildFlow, Page, UploadLimit};
-use super::stats::{activations, delete, package_list, stats};
+use super::stats::{activations, delete, package_list, same_name, stats};
 use super::{deploy, Console, OcsError};
 use crate::digest::Hasher;
 use crate::info::{self, ParsedInfo};
@@ -152,15 +152,32 @@ pub(crate) fn ratio_for(size: u64, count: usize, chosen: u64) -> Option<u64> {
     (1..=9999u64).filter(|&r| count_for(r) == count).min_by_key(|&r| r.abs_diff(target))
 }
 
-/// Location values as the console stores them: host/path only. 2.11 silently strips anything else (a port's `:`).
-fn check_location(what: &str, loc: &str) -> Result<String, OcsError> {
+/// Location values as the console stores them: host[:port]/path. 2.11 silently strips anything but letters,
+/// digits, `.`, `_`, `-` and `/` (so a port's `:` is lost); 2.12 keeps a port (`with_port`).
+fn check_location(what: &str, loc: &str, with_port: bool) -> Result<String, OcsError> {
     let loc = loc.trim().trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_string();
     if loc.is_empty() {
         return Err(OcsError::Refused(format!("the {what} address is empty: give host/path, e.g. ocs.example.com/download")));
     }
-    if let Some(c) = loc.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))) {
+    let host_end = loc.find('/').unwrap_or(loc.len());
+    let (host, path) = loc.split_at(host_end);
+    let (name, port) = match host.split_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (host, None),
+    };
+    if let Some(p) = port {
+        if !with_port {
+            return Err(OcsError::Refused(format!(
+                "the {what} address '{loc}' has a port, which this console (before 2.12) silently removes: serve /download on the default port (443), or publish through a 2.12 console"
+            )));
+        }
+        if p.parse::<u16>().map_or(true, |n| n == 0) {
+            return Err(OcsError::Refused(format!("the {what} address '{loc}' has the port '{p}': give a number from 1 to 65535, as host:8443/download")));
+        }
+    }
+    if let Some(c) = name.chars().chain(path.chars()).find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))) {
         return Err(OcsError::Refused(format!(
-            "the {what} address '{loc}' contains '{c}', which the console silently removes (so a port like :8443 cannot be given): serve /download on the default port, or use a name without it"
+            "the {what} address '{loc}' contains '{c}', which the console silently removes: use host[:port]/path with letters, digits, '.', '-', '_' only"
         )));
     }
     Ok(loc)
@@ -210,10 +227,18 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     if name.is_empty() {
         return Err(OcsError::Refused("the package name is empty: give the name the console will show (e.g. \"Firefox 128.0\")".into()));
     }
-    let info_loc = check_location("HTTPS server", opts.info_location.as_deref().unwrap_or(&c.default_download_location()))?;
-    let pack_loc = check_location("file server", opts.fragment_location.as_deref().unwrap_or(&info_loc))?;
+    let with_port = c.version.at_least(2, 12);
+    let info_loc = check_location("HTTPS server", opts.info_location.as_deref().unwrap_or(&c.default_download_location()), with_port)?;
+    let pack_loc = check_location("file server", opts.fragment_location.as_deref().unwrap_or(&info_loc), with_port)?;
     if c.version.flow == BuildFlow::Legacy {
         legacy_representable(&local)?;
+    }
+    if !c.version.at_least(2, 12) && name.contains(['<', '>']) {
+        // 2.11 strips tags from the name it stores ("A <b> B" becomes "A  B"); 2.12 keeps them.
+        return Err(OcsError::Refused(format!(
+            "the name \"{name}\" contains '<' or '>', which this console ({}) removes with the text between them: name the package without them",
+            c.version
+        )));
     }
 
     // 2. The upload limit, before uploading.
@@ -229,7 +254,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     // 3. Same name already there: identical → nothing to do; different → only with `replace`.
     steps.start(Stage::Checking, "existing");
     let mut replaced = None;
-    for p in package_list(c, "").await?.into_iter().filter(|p| p.name == name) {
+    for p in package_list(c, "").await?.into_iter().filter(|p| same_name(&p.name, &name)) {
         let same = match fetch_info(c, &info_loc, &p.server_id).await {
             Ok(served) => differences(&local.info, &served).is_empty() && served.get("FRAGS").is_some(),
             Err(_) => false,
@@ -271,11 +296,33 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     });
     check_cancel()?;
 
-    // 4. Create it in the console (cut as chosen), then make sure the server holds exactly that.
+    // 4. Create it in the console (cut as chosen), then make sure the server holds exactly that. Two uploads in
+    // the same second share one id (the second overwrites the first): never take a package that is not ours.
     let n = local.fragments.len();
-    let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = match c.version.flow {
-        BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
-        BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,
+    let mut attempt = 0;
+    let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = loop {
+        let before: Vec<String> = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
+        let cut = match c.version.flow {
+            BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
+            BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,
+        };
+        let Some(ours) = collision(c, &local, &info_loc, &cut.server_id, &before).await else { break cut };
+        attempt += 1;
+        tracing::warn!(server_id = cut.server_id, ours, attempt, "another upload got the same package id");
+        if ours {
+            // Ours is the one stored there now, perhaps mixed with the other upload's files: take it back.
+            if let Err(e) = delete(c, &cut.server_id).await {
+                return Err(OcsError::Console { page: "rollback".into(), message: format!("another upload took package id {} in the same second, and deleting ours again failed ({e}): delete it in the console", cut.server_id) });
+            }
+        }
+        steps.done("collision", format!("another upload took package id {} in the same second; uploading again", cut.server_id));
+        if attempt == 3 {
+            return Err(OcsError::Console {
+                page: "tele_build".into(),
+                message: "three uploads in a row shared their package id with another publication (the console names packages by the second): nothing of this package was kept; publish again in a moment".into(),
+            });
+        }
+        check_cancel()?;
     };
     let outcome = finish(c, &local, &server_id, &info_loc, &pack_loc, &mut steps, cancel).await;
     let (enable_id, info_url, fragment_url) = match outcome {
@@ -331,6 +378,19 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         steps: steps.list,
         duration_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// After an upload that created package `id`: `None` when it is ours alone; `Some(ours)` when another upload shared
+/// the id — it existed before ours (ours overwrote it), or the server now serves another package's `info` under
+/// it (theirs overwrote ours). `ours` says whether what is stored under that id now is our package.
+async fn collision(c: &Console, local: &Local, info_loc: &str, id: &str, before: &[String]) -> Option<bool> {
+    let existed = before.iter().any(|b| b == id);
+    let ours = match fetch_info(c, info_loc, id).await {
+        Ok(served) => differences(&local.info, &served).is_empty(),
+        // Not served at all: not a sign of another upload; the read-back check reports it and rolls back.
+        Err(_) => return existed.then_some(true),
+    };
+    (existed || !ours).then_some(ours)
 }
 
 /// Read-back check, then activation. Any error here makes the caller delete the package.
@@ -452,8 +512,52 @@ fn archive_part(local: &Local, file_name: &str, sent: Arc<AtomicU64>, cancel: Ca
     reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), local.size).file_name(file_name.to_string()).mime_str("application/octet-stream").expect("static mime")
 }
 
-/// Sends `form` while reporting upload progress.
+/// The console names a package by the second its upload arrives: studios on this machine publishing to the same
+/// console take turns through a lock file, each keeping it until the second of its upload has passed. (Studios on
+/// other machines are caught afterwards by `collision`.) Without a usable lock file, publishing goes on unlocked.
+async fn upload_turn(c: &Console, cancel: &CancelToken) -> Result<Option<std::fs::File>, OcsError> {
+    use std::hash::{Hash, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    c.base_url().as_str().hash(&mut h);
+    let path = std::env::temp_dir().join(format!("ocs-studio-upload-{:016x}.lock", h.finish()));
+    let file = match std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "no upload lock file: publishing without taking turns");
+            return Ok(None);
+        }
+    };
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if cancel.is_cancelled() {
+                    return Err(OcsError::Cancelled);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                tracing::warn!(path = %path.display(), error = %e, "upload lock unavailable: publishing without taking turns");
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Sends `form` while reporting upload progress, in this machine's turn for the console.
 async fn upload(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
+    let turn = upload_turn(c, cancel).await?;
+    let answer = upload_now(c, q, form, sent, total, steps, cancel).await;
+    if turn.is_some() {
+        // Keep the turn until the clock has left the second the console named the package by.
+        next_second().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(turn);
+    answer
+}
+
+async fn upload_now(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
     let req = c.post_multipart(q, form);
     tokio::pin!(req);
     let mut tick = tokio::time::interval(Duration::from_millis(200));
@@ -728,9 +832,13 @@ mod tests {
 
     #[test]
     fn locations_refuse_what_the_console_strips() {
-        assert_eq!(check_location("x", "https://ocs.example.com/download/").unwrap(), "ocs.example.com/download");
-        assert!(check_location("x", "ocs:8443/download").unwrap_err().to_string().contains("port"));
-        assert!(check_location("x", " ").is_err());
+        assert_eq!(check_location("x", "https://ocs.example.com/download/", false).unwrap(), "ocs.example.com/download");
+        assert!(check_location("x", "ocs:8443/download", false).unwrap_err().to_string().contains("port"));
+        assert_eq!(check_location("x", "ocs:8443/download", true).unwrap(), "ocs:8443/download", "2.12 keeps a port");
+        assert!(check_location("x", "ocs:99999/download", true).is_err());
+        assert!(check_location("x", "ocs:/download", true).is_err());
+        assert!(check_location("x", "ocs/down load", true).unwrap_err().to_string().contains("' '"));
+        assert!(check_location("x", " ", true).is_err());
     }
 
     #[test]

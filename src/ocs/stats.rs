@@ -221,6 +221,7 @@ pub(crate) async fn snapshot(c: &Console, server_id: &str) -> Result<(PackageSta
 /// Checks afterwards that the console no longer lists it.
 pub async fn delete(c: &Console, server_id: &str) -> Result<ServerPackage, OcsError> {
     let pkg = find_package(c, server_id).await?;
+    unassign_all(c, server_id).await?;
     let q = "function=tele_activate";
     let page = c.get(q).await?;
     let csrf = c.csrf_of(&page, Some("packlist"), q)?;
@@ -234,8 +235,56 @@ pub async fn delete(c: &Console, server_id: &str) -> Result<ServerPackage, OcsEr
     Ok(pkg)
 }
 
+/// Removes every assignment of the package (all computers, whatever their state), through the statistics page's
+/// own actions: "delete the rows with a state" then "delete the waiting rows". The console's package deletion
+/// alone leaves them behind (2.11's `del_pack` calls `desactive_packet` without computers, which deletes nothing),
+/// and the communication server would keep handing the dead activation to those computers.
+pub(crate) async fn unassign_all(c: &Console, server_id: &str) -> Result<(), OcsError> {
+    // A package whose activations the console cannot list (priority above the period length) has never been
+    // assigned through the studio; its statistics page still takes the actions, so they run anyway.
+    let before = match snapshot(c, server_id).await {
+        Ok((st, acts)) if acts.is_empty() || st.machines.is_empty() => return Ok(()),
+        Ok((st, _)) => Some(st),
+        Err(OcsError::PriorityAbovePeriod(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let q = format!("function=tele_stat&head=1&stat={server_id}");
+    let mut page = c.get(&q).await?;
+    for action in ["DEL_ALL", "DEL_NOT"] {
+        let csrf = c.csrf_of(&page, Some("show_stats"), &q)?;
+        page = c.post(&q, &form_fields(csrf, &[("ACTION", action)])).await?;
+    }
+    let Some(before) = before else { return Ok(()) };
+    let (after, _) = snapshot(c, server_id).await?;
+    if !after.machines.is_empty() {
+        let left: Vec<String> = after.machines.iter().map(|m| format!("{} ({})", m.name, m.state)).collect();
+        return Err(OcsError::Console {
+            page: "tele_stat".into(),
+            message: format!("{} computer(s) are still assigned to package {server_id} after unassigning them all: {}", left.len(), left.join(", ")),
+        });
+    }
+    tracing::info!(server_id, computers = before.machines.len(), "assignments removed");
+    Ok(())
+}
+
+/// The name as the console listed it against the name the studio gave: 2.11 stores `&`, `<`, `>` and quotes
+/// HTML-escaped (`&amp;`), 2.12 decoded, and the list shows either once more escaped.
+pub(crate) fn same_name(listed: &str, ours: &str) -> bool {
+    let listed = listed.trim();
+    let ours = ours.trim();
+    listed == ours || (listed.contains('&') && cell_text(listed) == ours)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_compare_as_each_console_version_stores_them() {
+        assert!(super::same_name("Compta & RH 2.1", "Compta & RH 2.1"), "2.12: stored decoded");
+        assert!(super::same_name("Compta &amp; RH &lt;x&gt; &quot;q&quot; 2.1", "Compta & RH <x> \"q\" 2.1"), "2.11: stored escaped");
+        assert!(!super::same_name("Compta &amp; RH 2.1", "Compta & RH 2.2"));
+        assert!(!super::same_name("Compta", "Compta & RH"));
+    }
+
     use super::*;
 
     #[test]

@@ -128,3 +128,15 @@ pub fn names(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Deletes package `id` from the loopback test server with the studio's own `delete` (assignments, activation,
+/// files, entry): the server tests remove what they made.
+pub fn delete_on_test_server(id: &str) {
+    let o = studio()
+        .args(["delete", id, "--server", "https://localhost/ocsreports/", "--user", "admin", "--ca", "/var/lib/ocs-studio-test/cacert.pem", "--json"])
+        .env("OCS_STUDIO_PASSWORD", std::env::var("OCS_TEST_ADMIN_PASSWORD").unwrap_or_else(|_| "studio-admin-pw".into()))
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("ocs-studio-test-config"))
+        .output()
+        .expect("ocs-studio runs");
+    assert!(o.status.success(), "deleting {id} from the test server failed:\n{}{}", stdout(&o), stderr(&o));
+}

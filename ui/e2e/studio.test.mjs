@@ -146,8 +146,8 @@ describe("OCS Package Studio window", () => {
     const outInput = await driver.findElement(By.id("out-dir"));
     await outInput.clear();
     await outInput.sendKeys(out);
-    // The loopback server's DOWNLOAD_PERIOD_LENGTH is 1: priority 1, or its agents never download the package.
-    await driver.findElement(By.css("#priority option[value='1']")).click();
+    // The procedure's default priority (5): the loopback server takes 1-9 like a real one.
+    assert.equal(await driver.findElement(By.id("priority")).getAttribute("value"), "5");
     await shot("analysis.png");
     await driver.findElement(By.id("build")).click();
     await driver.wait(until.elementLocated(By.id("verify-ok")), 30000);
@@ -164,6 +164,9 @@ describe("OCS Package Studio window", () => {
 
   // The server screens against the real loopback OCS server (scripts/test.sh starts it and sets STUDIO_OCS_SERVER).
   it("publishes the package, deploys it to ALPHA and explains the agent's result", { skip: !process.env.STUDIO_OCS_SERVER }, async () => {
+    // The ALPHA computer this test deploys to: registered (or brought up to date) by the real agent, whatever ran before.
+    const register = spawnSync("bash", [path.join(root, "scripts/ocs-server/agent-run.sh"), "ALPHA"], { env: { ...process.env, OCS_AGENT_TIMEOUT: "60" } });
+    assert.equal(register.status, 0, `agent-run.sh failed: ${register.stderr}`);
     await driver.findElement(By.id("to-publish")).click();
     const fill = async (id, value) => {
       const el = await driver.wait(until.elementLocated(By.id(id)), 10000);
