@@ -2,7 +2,7 @@
 # Test helper: publishes a package folder built by ocs-studio straight into the loopback server (files in the
 # download folder + the rows the console would write: download_available, download_enable, devices) and affects
 # it to every computer whose TAG is TAG — the "publishing without the console form" of
-# shared/docs/ocs-test-server.md. It lets the real agent judge a build before the studio has its own publisher.
+# scripts/ocs-server/README.md. It lets the real agent judge a build before the studio has its own publisher.
 #
 # Usage: deploy-direct.sh PACKAGE_DIR TAG [OSNAME]     PACKAGE_DIR = OUT/<ID>; OSNAME defaults to WINDOWS
 # Prints: ENABLE_ID=<download_enable.ID> and COMPUTERS=<count>
