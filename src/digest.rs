@@ -4,6 +4,7 @@
 use base64::Engine;
 use md5::Digest as _;
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DigestAlgo {
     #[default]
@@ -15,6 +16,7 @@ pub enum DigestAlgo {
     Sha256,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DigestEncoding {
     #[default]

@@ -18,19 +18,70 @@ pub const LARGE_PACKAGE: u64 = 500 * 1024 * 1024;
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Phase {
-    /// "download", "reassemble", "unpack", "install".
-    pub name: &'static str,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub name: PhaseName,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub bytes: u64,
+}
+
+/// The phases of a deployment on the PC, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseName {
+    /// The fragments are downloaded.
+    Download,
+    /// The archive is rebuilt from them (both present until it is checked).
+    Reassemble,
+    /// The archive is unpacked next to itself.
+    Unpack,
+    /// The installer runs.
+    Install,
+}
+
+/// Advice on the package's size, with its figures; the window and the CLI word it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Advice {
+    /// Above 500 MiB: split it into several smaller packages (the procedure's advice).
+    SplitLargePackage {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        archive_bytes: u64,
+    },
+    /// The agent checks for 3 × the package only, but the deployment needs more at its peak: a PC in between
+    /// accepts the package and fails during installation.
+    PeakAboveAgentCheck {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        agent_bytes: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        peak_bytes: u64,
+    },
+}
+
+impl Advice {
+    /// The advice in English (the CLI's words).
+    pub fn english(&self) -> String {
+        match self {
+            Advice::SplitLargePackage { archive_bytes } => format!(
+                "The package is {}: split it into several smaller packages (one per application or update) so each PC needs less space and a failure costs less.",
+                ByteSize(*archive_bytes)
+            ),
+            Advice::PeakAboveAgentCheck { agent_bytes, peak_bytes } => format!(
+                "The agent only checks for {} (3 × the package) but the deployment peaks at {}: a PC between the two accepts the package and fails during installation.",
+                ByteSize(*agent_bytes),
+                ByteSize(*peak_bytes)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LocalDisk {
     pub mount_point: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub available_bytes: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total_bytes: u64,
     /// Whether a PC with this much free space would take the package.
     pub enough: bool,
@@ -39,29 +90,40 @@ pub struct LocalDisk {
 #[derive(Debug, Clone, serde::Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Footprint {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub archive_bytes: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub unzipped_bytes: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub install_estimate_bytes: u64,
     /// Space used on the PC at each phase (fragments, reassembled archive, unpacked files, installation).
     pub phases: Vec<Phase>,
     /// The most the PC holds at once during the deployment.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub peak_bytes: u64,
     /// Below this free space the Windows agent answers ERR_OUT_OF_SPACE (3 × the package).
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub agent_required_free_bytes: u64,
     /// The seed's rule of thumb (5 × the package).
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seed_rule_bytes: u64,
     /// What to ask of the PCs: the peak or the seed's rule, whichever is larger.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub recommended_free_bytes: u64,
     pub local_disks: Vec<LocalDisk>,
-    pub verdict: String,
-    pub advice: Vec<String>,
+    pub advice: Vec<Advice>,
+}
+
+impl Footprint {
+    /// The verdict in English (the CLI's words; the window words the same figures).
+    pub fn verdict(&self) -> String {
+        format!(
+            "Each PC needs {} free on the agent's drive (C:): the agent refuses below {}, the deployment peaks at {}.",
+            ByteSize(self.recommended_free_bytes),
+            ByteSize(self.agent_required_free_bytes),
+            ByteSize(self.peak_bytes)
+        )
+    }
 }
 
 /// Estimates what installing the files takes: installers expand, other files are copied as they are.
@@ -82,12 +144,12 @@ pub fn footprint(a: &Analysis, archive_bytes: u64, disks: Vec<LocalDisk>) -> Foo
     let u = a.total_bytes;
     let i = install_estimate(a);
     let phases = vec![
-        Phase { name: "download", bytes: s },
+        Phase { name: PhaseName::Download, bytes: s },
         // build.zip is written from the fragments, which are deleted once it is verified.
-        Phase { name: "reassemble", bytes: 2 * s },
+        Phase { name: PhaseName::Reassemble, bytes: 2 * s },
         // build.zip stays until the action has run (its digest is checked again just before).
-        Phase { name: "unpack", bytes: s + u },
-        Phase { name: "install", bytes: s + u + i },
+        Phase { name: PhaseName::Unpack, bytes: s + u },
+        Phase { name: PhaseName::Install, bytes: s + u + i },
     ];
     let peak = phases.iter().map(|p| p.bytes).max().unwrap_or(0);
     let agent = AGENT_FACTOR * s;
@@ -96,24 +158,11 @@ pub fn footprint(a: &Analysis, archive_bytes: u64, disks: Vec<LocalDisk>) -> Foo
     let disks: Vec<LocalDisk> = disks.into_iter().map(|d| LocalDisk { enough: d.available_bytes >= recommended, ..d }).collect();
     let mut advice = Vec::new();
     if s > LARGE_PACKAGE {
-        advice.push(format!(
-            "The package is {}: split it into several smaller packages (one per application or update) so each PC needs less space and a failure costs less.",
-            ByteSize(s)
-        ));
+        advice.push(Advice::SplitLargePackage { archive_bytes: s });
     }
     if peak > agent {
-        advice.push(format!(
-            "The agent only checks for {} (3 × the package) but the deployment peaks at {}: a PC between the two accepts the package and fails during installation.",
-            ByteSize(agent),
-            ByteSize(peak)
-        ));
+        advice.push(Advice::PeakAboveAgentCheck { agent_bytes: agent, peak_bytes: peak });
     }
-    let verdict = format!(
-        "Each PC needs {} free on the agent's drive (C:): the agent refuses below {}, the deployment peaks at {}.",
-        ByteSize(recommended),
-        ByteSize(agent),
-        ByteSize(peak)
-    );
     Footprint {
         archive_bytes: s,
         unzipped_bytes: u,
@@ -124,7 +173,6 @@ pub fn footprint(a: &Analysis, archive_bytes: u64, disks: Vec<LocalDisk>) -> Foo
         seed_rule_bytes: seed,
         recommended_free_bytes: recommended,
         local_disks: disks,
-        verdict,
         advice,
     }
 }
@@ -166,6 +214,59 @@ mod tests {
         assert_eq!(f.peak_bytes, 100 * mb + 150 * mb + 150 * mb);
         assert_eq!(f.recommended_free_bytes, 500 * mb);
         assert!(!f.local_disks[0].enough);
-        assert!(f.advice.iter().any(|a| a.contains("peaks at")), "{:?}", f.advice);
+        assert!(f.advice.iter().any(|a| matches!(a, Advice::PeakAboveAgentCheck { .. }) && a.english().contains("peaks at")), "{:?}", f.advice);
     }
+}
+
+/// What the Footprint & fragments screen (and `footprint` / `plan`) asks for a folder or manifest.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FootprintRequest {
+    /// The application folder or its `package.toml`.
+    pub source: std::path::PathBuf,
+    /// Target agents (the archive format); default: the manifest's.
+    pub os: Option<crate::TargetOs>,
+    /// The package's priority, for the delivery times; default: the manifest's.
+    pub priority: Option<u8>,
+    /// The server's download cycle; default: a fresh Debian server's.
+    pub cycle: Option<crate::planner::DownloadCycle>,
+}
+
+/// The footprint of a folder's package, and the delivery plan for every whole fragment size from 1 to 100 MiB.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SourceFootprint {
+    pub footprint: Footprint,
+    pub priority: u8,
+    pub cycle: crate::planner::DownloadCycle,
+    /// One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded.
+    pub plans: Vec<crate::planner::Plan>,
+    /// Why there is no plan (a priority above the period length), in English.
+    pub plan_error: Option<String>,
+}
+
+/// The largest fragment size the screen offers, in MiB.
+pub const MAX_FRAGMENT_MIB: u64 = 100;
+
+/// Lists the package's files, measures its archive by compressing it without writing anything (progress and
+/// cancel like a build), and computes the footprint and the delivery plans.
+pub fn for_source(
+    req: &FootprintRequest,
+    progress: &dyn crate::ProgressSink,
+    cancel: &crate::CancelToken,
+) -> Result<SourceFootprint, crate::BuildError> {
+    let l = crate::manifest::Located::resolve(&req.source, req.os.unwrap_or_default())?;
+    let os = req.os.unwrap_or(l.manifest.package.os);
+    let project = crate::Project { manifest: &l.manifest, base_dir: &l.base_dir, manifest_file: l.file.as_deref() };
+    let listing = project.list(cancel)?.ok_or_else(|| crate::scan::ScanError::NothingToPackage(req.source.clone()))?;
+    let analysis = crate::scan::analyze(&listing, cancel)?;
+    let archive = crate::build::measure(&listing, os, None, progress, cancel)?;
+    let priority = req.priority.unwrap_or(l.manifest.package.priority);
+    let cycle = req.cycle.clone().unwrap_or_default();
+    let plans: Result<Vec<_>, _> = (1..=MAX_FRAGMENT_MIB).map(|mib| crate::planner::plan(archive, mib * ByteSize::MIB, priority, &cycle)).collect();
+    let (plans, plan_error) = match plans {
+        Ok(p) => (p, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    Ok(SourceFootprint { footprint: footprint(&analysis, archive, local_disks()), priority, cycle, plans, plan_error })
 }

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod credentials;
 pub mod digest;
+mod error_code;
 pub mod footprint;
 pub mod fragment;
 pub mod fsx;
@@ -12,6 +13,7 @@ pub mod info;
 pub mod manifest;
 pub mod notify;
 pub mod ocs;
+pub mod package;
 pub mod planner;
 pub mod progress;
 pub mod scan;
@@ -21,6 +23,7 @@ pub mod verify;
 mod xml;
 
 pub use build::{build, BuildError, BuildOptions, BuildReport, Project};
+pub use error_code::ErrorCode;
 pub use manifest::{Action, Manifest, TargetOs};
 pub use progress::{CancelToken, Progress, ProgressSink, Stage};
 pub use units::ByteSize;

@@ -13,6 +13,7 @@ pub const MANIFEST_FILE: &str = "package.toml";
 /// The longest COMMAND/NAME the Windows agent accepts (`TCHAR cCommand[255]`); longer ones are dropped silently.
 pub const WINDOWS_COMMAND_MAX: usize = 255;
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -37,6 +38,7 @@ pub struct Manifest {
 }
 
 /// What the studio needs to know of the admins' Windows PCs.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowsSettings {
@@ -46,6 +48,7 @@ pub struct WindowsSettings {
     pub batch_code_page: crate::script::CodePage,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageMeta {
@@ -69,6 +72,7 @@ fn default_priority() -> u8 {
     5
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
@@ -80,6 +84,7 @@ pub struct Source {
 }
 
 /// What the agent does with the package (`ACT`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Action {
@@ -183,6 +188,7 @@ pub enum ArchiveFormat {
     TarGz,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {
     #[default]
@@ -201,10 +207,12 @@ impl Protocol {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fragments {
     /// Largest fragment; the seed recommends 5 to 10 MiB.
+    #[cfg_attr(feature = "specta", specta(type = crate::units::ByteSizeJson))]
     pub size: ByteSize,
 }
 
@@ -214,6 +222,7 @@ impl Default for Fragments {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DigestSettings {

@@ -25,9 +25,9 @@ pub enum Stage {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Progress {
     pub stage: Stage,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub done: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total: u64,
     /// The file being worked on, when there is one.
     pub current: Option<String>,

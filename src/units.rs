@@ -172,3 +172,12 @@ mod tests {
         assert_eq!(t.s.0, 1000);
     }
 }
+
+/// How a size travels as JSON (and so to TypeScript): `"5MiB"` for whole units, else a number of bytes.
+#[cfg(feature = "specta")]
+#[derive(specta::Type, serde::Serialize)]
+#[serde(untagged)]
+pub enum ByteSizeJson {
+    Text(String),
+    Bytes(u32),
+}

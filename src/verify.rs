@@ -39,12 +39,12 @@ pub struct VerifyReport {
     pub dir: PathBuf,
     pub id: Option<String>,
     pub problems: Vec<Problem>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub fragments: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub archive_size: u64,
     pub archive_format: Option<&'static str>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub entries: usize,
     pub computed_digest: Option<String>,
 }

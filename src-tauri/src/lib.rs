@@ -3,7 +3,7 @@
 //! `{ code, message }` with the core's actionable text.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ocs_studio::credentials::{self, Store};
@@ -12,8 +12,13 @@ use ocs_studio::ocs::{
     self, Computer, ComputerFilter, Console, ConsoleVersion, DeployReport, OcsError, PackageStats, PublishOptions, PublishReport, RingGate,
     RingRule, ServerPackage, ServerSpec,
 };
+use ocs_studio::footprint::{self, FootprintRequest, SourceFootprint};
+use ocs_studio::manifest::Manifest;
+use ocs_studio::notify::{self, library, PreviewOutput, PreviewRequest};
+use ocs_studio::package::{self, OpenedPackage, RecentPackage};
+use ocs_studio::script::{self, ScriptOutput, ScriptRequest};
 use ocs_studio::verify::VerifyOptions;
-use ocs_studio::{BuildOptions, BuildReport, CancelToken, Progress, Project, TargetOs, VerifyReport};
+use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, TargetOs, VerifyReport};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -21,13 +26,13 @@ use tauri::State;
 /// An error as the UI shows it: a stable code to react on, and the core's message (what, where, how to fix).
 #[derive(Debug, Serialize, specta::Type)]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl AppError {
-    fn new(code: &str, message: impl ToString) -> Self {
-        AppError { code: code.to_string(), message: message.to_string() }
+    fn new(code: ErrorCode, message: impl ToString) -> Self {
+        AppError { code, message: message.to_string() }
     }
 }
 
@@ -60,14 +65,13 @@ pub struct FolderSummary {
     pub analysis: ocs_studio::scan::Analysis,
 }
 
-/// The fields the Build screen lets the admin change before building.
+/// A build from the window: the package as its screens hold it (every choice), where its manifest lives (paths in
+/// it are relative to that folder; the file need not exist yet), and where the package goes.
 #[derive(Deserialize, specta::Type)]
 pub struct BuildRequest {
-    pub folder: String,
+    pub manifest_file: String,
+    pub manifest: Manifest,
     pub out_dir: String,
-    pub name: String,
-    pub version: String,
-    pub priority: u8,
     /// Build even with paths a Windows PC cannot unzip (the admin chose "Keep them and build").
     pub keep_bad_names: bool,
 }
@@ -90,7 +94,7 @@ impl Servers {
             .expect("sessions lock")
             .get(key)
             .cloned()
-            .ok_or_else(|| AppError::new("not_connected", "not connected to this server any more: connect again"))
+            .ok_or_else(|| AppError::new(ErrorCode::NotConnected, "not connected to this server any more: connect again"))
     }
 }
 
@@ -133,19 +137,19 @@ async fn pick_folder() -> Option<String> {
 #[tauri::command]
 #[specta::specta]
 async fn analyze_folder(path: String) -> Result<FolderSummary, AppError> {
-    tauri::async_runtime::spawn_blocking(move || analyze(&path)).await.map_err(|e| AppError::new("internal", e))?
+    tauri::async_runtime::spawn_blocking(move || analyze(&path)).await.map_err(|e| AppError::new(ErrorCode::Internal, e))?
 }
 
 fn analyze(path: &str) -> Result<FolderSummary, AppError> {
-    let located = Located::resolve(std::path::Path::new(path), TargetOs::Windows).map_err(|e| AppError::new("manifest", e))?;
+    let located = Located::resolve(std::path::Path::new(path), TargetOs::Windows).map_err(|e| AppError::new(ErrorCode::Manifest, e))?;
     let m = &located.manifest;
     let project = Project { manifest: m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
     let cancel = CancelToken::new();
     let listing = project
         .list(&cancel)
-        .map_err(|e| AppError::new("source", e))?
-        .ok_or_else(|| AppError::new("source", "this manifest packages no folder (command-only package)"))?;
-    let analysis = ocs_studio::scan::analyze(&listing, &cancel).map_err(|e| AppError::new("source", e))?;
+        .map_err(|e| AppError::new(ErrorCode::Source, e))?
+        .ok_or_else(|| AppError::new(ErrorCode::Source, "this manifest packages no folder (command-only package)"))?;
+    let analysis = ocs_studio::scan::analyze(&listing, &cancel).map_err(|e| AppError::new(ErrorCode::Source, e))?;
     let (_, value) = m.action.attribute();
     // Without a manifest, the MSI's own name and version are the best label.
     let msi = analysis.installers.iter().find(|i| i.msi.product_name.is_some()).map(|i| &i.msi);
@@ -171,21 +175,18 @@ fn analyze(path: &str) -> Result<FolderSummary, AppError> {
 async fn build_package(request: BuildRequest, on_progress: Channel<Progress>, jobs: State<'_, Jobs>) -> Result<BuildReport, AppError> {
     let cancel = CancelToken::new();
     *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        let located = Located::resolve(std::path::Path::new(&request.folder), TargetOs::Windows).map_err(|e| AppError::new("manifest", e))?;
-        let mut m = located.manifest;
-        m.package.name = request.name;
-        m.package.version = request.version;
-        m.package.priority = request.priority;
-        let project = Project { manifest: &m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
+    let result = blocking(move || {
+        let file = PathBuf::from(&request.manifest_file);
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let existing = file.is_file().then_some(file.as_path());
+        let project = Project { manifest: &request.manifest, base_dir: &base, manifest_file: existing };
         let opts = BuildOptions { out_dir: PathBuf::from(request.out_dir), keep_bad_names: request.keep_bad_names, ..Default::default() };
         let sink = move |p: Progress| {
             let _ = on_progress.send(p);
         };
         ocs_studio::build(&project, &opts, &sink, &cancel).map_err(|e| AppError::new(e.code(), e))
     })
-    .await
-    .map_err(|e| AppError::new("internal", e))?;
+    .await;
     *jobs.current.lock().expect("jobs lock") = None;
     result
 }
@@ -207,10 +208,109 @@ fn cancel_build(jobs: State<'_, Jobs>) -> bool {
 async fn verify_package(dir: String) -> Result<VerifyReport, AppError> {
     tauri::async_runtime::spawn_blocking(move || {
         ocs_studio::verify(std::path::Path::new(&dir), &VerifyOptions::default(), &(), &CancelToken::new())
-            .map_err(|e| AppError::new("verify", e))
+            .map_err(|e| AppError::new(ErrorCode::Verify, e))
     })
     .await
-    .map_err(|e| AppError::new("internal", e))?
+    .map_err(|e| AppError::new(ErrorCode::Internal, e))?
+}
+
+/// Runs blocking core work off the UI thread; a panic becomes an `internal` error instead of a hung window.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError::new(ErrorCode::Internal, e))?
+}
+
+/// Opens an application folder, its package.toml or a built package folder: every choice, where it is saved,
+/// and the folder's analysis.
+#[tauri::command]
+#[specta::specta]
+async fn open_package(path: String) -> Result<OpenedPackage, AppError> {
+    blocking(move || package::open(Path::new(&path), &CancelToken::new()).map_err(|e| AppError::new(e.code(), e))).await
+}
+
+/// Saves every choice of the package to its manifest (checked first; written atomically).
+#[tauri::command]
+#[specta::specta]
+async fn save_package(manifest_file: String, manifest: Manifest) -> Result<(), AppError> {
+    blocking(move || package::save(Path::new(&manifest_file), &manifest).map_err(|e| AppError::new(e.code(), e))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+fn recent_packages() -> Vec<RecentPackage> {
+    package::recent()
+}
+
+/// The install.bat a template gives for the folder, and what the folder's install.bat holds today.
+#[tauri::command]
+#[specta::specta]
+async fn generate_script(request: ScriptRequest) -> Result<ScriptOutput, AppError> {
+    blocking(move || script::generate(&request, &CancelToken::new()).map_err(|e| AppError::new(e.code(), e))).await
+}
+
+/// Writes install.bat (in the PCs' code page) and keeps the template in the manifest; an install.bat that was not
+/// generated is replaced only with `overwrite` (the screen shows what would change first).
+#[tauri::command]
+#[specta::specta]
+async fn write_script(request: ScriptRequest, overwrite: bool) -> Result<ScriptOutput, AppError> {
+    blocking(move || {
+        let err = |e: script::AuthorError| AppError::new(e.code(), e);
+        let out = script::generate(&request, &CancelToken::new()).map_err(err)?;
+        script::write(&request.folder, &out, overwrite).map_err(err)?;
+        script::generate(&request, &CancelToken::new()).map_err(err)
+    })
+    .await
+}
+
+/// The notification as the PC will show it, with its lint (called on each keystroke: no disk access).
+#[tauri::command]
+#[specta::specta]
+fn preview_notification(request: PreviewRequest) -> PreviewOutput {
+    notify::preview(&request)
+}
+
+#[tauri::command]
+#[specta::specta]
+fn notification_texts() -> Result<Vec<library::Template>, AppError> {
+    library::all(&library::default_path()).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn save_notification_text(template: library::Template) -> Result<Vec<library::Template>, AppError> {
+    let path = library::default_path();
+    library::save(&path, template).and_then(|_| library::all(&path)).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn rename_notification_text(id: String, title: String) -> Result<Vec<library::Template>, AppError> {
+    let path = library::default_path();
+    library::rename(&path, &id, &title).and_then(|_| library::all(&path)).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
+#[tauri::command]
+#[specta::specta]
+fn delete_notification_text(id: String) -> Result<Vec<library::Template>, AppError> {
+    let path = library::default_path();
+    library::delete(&path, &id).and_then(|_| library::all(&path)).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
+/// Measures the package (compressing without writing: progress, cancel with `cancel_build`) and gives the
+/// footprint on the PCs and the delivery plan for every fragment size of the slider.
+#[tauri::command]
+#[specta::specta]
+async fn compute_footprint(request: FootprintRequest, on_progress: Channel<Progress>, jobs: State<'_, Jobs>) -> Result<SourceFootprint, AppError> {
+    let cancel = CancelToken::new();
+    *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
+    let result = blocking(move || {
+        let sink = move |p: Progress| {
+            let _ = on_progress.send(p);
+        };
+        footprint::for_source(&request, &sink, &cancel).map_err(|e| AppError::new(e.code(), e))
+    })
+    .await;
+    *jobs.current.lock().expect("jobs lock") = None;
+    result
 }
 
 #[tauri::command]
@@ -243,7 +343,7 @@ async fn connect_server(spec: ServerSpec, password: Option<String>, remember: bo
 #[specta::specta]
 fn forget_server(spec: ServerSpec) -> Result<bool, AppError> {
     let removed = credentials::forget(&spec)?;
-    ocs::forget_server(&spec).map_err(|e| AppError::new("settings", e))?;
+    ocs::forget_server(&spec).map_err(|e| AppError::new(ErrorCode::Settings, e))?;
     Ok(removed)
 }
 
@@ -315,6 +415,17 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         build_package,
         cancel_build,
         verify_package,
+        open_package,
+        save_package,
+        recent_packages,
+        generate_script,
+        write_script,
+        preview_notification,
+        notification_texts,
+        save_notification_text,
+        rename_notification_text,
+        delete_notification_text,
+        compute_footprint,
         saved_servers,
         connect_server,
         forget_server,
@@ -358,7 +469,7 @@ mod tests {
     #[test]
     fn analyze_reports_actionable_errors() {
         let e = super::analyze("/definitely/not/here").err().unwrap();
-        assert_eq!(e.code, "manifest");
+        assert_eq!(e.code, ocs_studio::ErrorCode::Manifest);
         assert!(e.message.contains("does not exist"), "{}", e.message);
     }
 }

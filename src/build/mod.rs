@@ -59,18 +59,18 @@ pub enum BuildError {
 
 impl BuildError {
     /// A stable code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            BuildError::Manifest(_) => "manifest",
-            BuildError::Scan(ScanError::Cancelled) | BuildError::Cancelled => "cancelled",
-            BuildError::Scan(_) => "source",
-            BuildError::Fragment(_) => "fragments",
-            BuildError::LaunchFileMissing { .. } => "launch_file_missing",
-            BuildError::InvalidId(_) => "invalid_id",
-            BuildError::Exists(_) => "exists",
-            BuildError::SourceRead { .. } | BuildError::FileChanged(_) => "source",
-            BuildError::Output { .. } | BuildError::OutputIsFile(_) => "output",
-            BuildError::WindowsPaths { .. } => "windows_paths",
+            BuildError::Manifest(_) => crate::ErrorCode::Manifest,
+            BuildError::Scan(ScanError::Cancelled) | BuildError::Cancelled => crate::ErrorCode::Cancelled,
+            BuildError::Scan(_) => crate::ErrorCode::Source,
+            BuildError::Fragment(_) => crate::ErrorCode::Fragments,
+            BuildError::LaunchFileMissing { .. } => crate::ErrorCode::LaunchFileMissing,
+            BuildError::InvalidId(_) => crate::ErrorCode::InvalidId,
+            BuildError::Exists(_) => crate::ErrorCode::Exists,
+            BuildError::SourceRead { .. } | BuildError::FileChanged(_) => crate::ErrorCode::Source,
+            BuildError::Output { .. } | BuildError::OutputIsFile(_) => crate::ErrorCode::Output,
+            BuildError::WindowsPaths { .. } => crate::ErrorCode::WindowsPaths,
         }
     }
 }
@@ -94,7 +94,7 @@ pub struct BuildOptions {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BuildReport {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub id: u64,
     pub name: String,
     pub os: TargetOs,
@@ -103,23 +103,23 @@ pub struct BuildReport {
     pub digest_algo: String,
     pub digest_encode: String,
     /// Number of fragment files.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub fragments: usize,
     /// The chosen (largest) fragment size in bytes.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub fragment_size: u64,
-    #[cfg_attr(feature = "specta", specta(type = Vec<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Vec<u32>))]
     pub fragment_sizes: Vec<u64>,
     pub archive_format: Option<ArchiveFormat>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub archive_size: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub file_count: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub unpacked_bytes: u64,
     pub dir: PathBuf,
     pub info: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub duration_ms: u64,
     pub warnings: Vec<Warning>,
 }

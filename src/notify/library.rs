@@ -46,6 +46,8 @@ pub enum LibraryError {
     Parse { path: PathBuf, message: String },
     #[error("\"{0}\" is a built-in text: save your version under another id")]
     Builtin(String),
+    #[error("there is no text of yours with the id \"{0}\": pick one of the list")]
+    Unknown(String),
 }
 
 #[derive(Default, serde::Serialize, serde::Deserialize)]
@@ -85,14 +87,46 @@ pub fn save(path: &Path, mut template: Template) -> Result<(), LibraryError> {
         return Err(LibraryError::Builtin(template.id));
     }
     template.builtin = false;
+    if template.id.trim().is_empty() {
+        return Err(LibraryError::Unknown(String::new()));
+    }
     let mut texts = load_user(path)?;
     texts.retain(|t| t.id != template.id);
     texts.push(template);
+    write_user(path, texts)
+}
+
+fn write_user(path: &Path, texts: Vec<Template>) -> Result<(), LibraryError> {
     let io = |e| LibraryError::Io { path: path.to_path_buf(), source: e };
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io)?;
     let body = toml::to_string_pretty(&File { texts }).expect("texts serialize");
     crate::fsx::write_atomic(path, body.as_bytes()).map_err(io)
+}
+
+/// Renames one of the admin's texts (its title; the id stays).
+pub fn rename(path: &Path, id: &str, title: &str) -> Result<(), LibraryError> {
+    if builtin().iter().any(|b| b.id == id) {
+        return Err(LibraryError::Builtin(id.to_string()));
+    }
+    let mut texts = load_user(path)?;
+    let t = texts.iter_mut().find(|t| t.id == id).ok_or_else(|| LibraryError::Unknown(id.to_string()))?;
+    t.title = title.trim().to_string();
+    write_user(path, texts)
+}
+
+/// Deletes one of the admin's texts.
+pub fn delete(path: &Path, id: &str) -> Result<(), LibraryError> {
+    if builtin().iter().any(|b| b.id == id) {
+        return Err(LibraryError::Builtin(id.to_string()));
+    }
+    let mut texts = load_user(path)?;
+    let before = texts.len();
+    texts.retain(|t| t.id != id);
+    if texts.len() == before {
+        return Err(LibraryError::Unknown(id.to_string()));
+    }
+    write_user(path, texts)
 }
 
 #[cfg(test)]

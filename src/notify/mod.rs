@@ -10,6 +10,7 @@ pub use lint::{autofix, lint, Level, Lint};
 pub use preview::preview_html;
 
 /// The pre-install dialog.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Notification {
@@ -32,11 +33,65 @@ impl Default for Notification {
 }
 
 /// The message shown after the installation (`NEED_DONE_ACTION`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DoneMessage {
     pub enabled: bool,
     pub text: String,
+}
+
+/// What the Notification screen (and `notify-preview`) asks: the options as typed, the language of the dialog's
+/// buttons, and whether to apply the safe fixes first.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PreviewRequest {
+    pub notification: Notification,
+    pub done: DoneMessage,
+    pub french: bool,
+    pub autofix: bool,
+}
+
+/// The text as it will be stored and shown, its lint, and the dialogs drawn as the PC draws them.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PreviewOutput {
+    /// The text after the fixes (the typed text when none was asked).
+    pub text: String,
+    /// `NOTIFY_TEXT` as the agent receives it.
+    pub agent_html: String,
+    /// `NEED_DONE_ACTION_TEXT` as the agent receives it.
+    pub done_html: String,
+    /// Most serious first; with the end-of-installation text's own, if it has any.
+    pub lints: Vec<Lint>,
+    /// Both dialogs (those the options turn on) as a self-contained HTML fragment with its style.
+    pub preview_html: String,
+    /// No lint is an error: the text can be built.
+    pub ok: bool,
+}
+
+/// One preview, for each keystroke of the Notification screen and for `notify-preview`.
+pub fn preview(req: &PreviewRequest) -> PreviewOutput {
+    let mut n = req.notification.clone();
+    let mut done = req.done.clone();
+    if req.autofix {
+        n.text = autofix(&n.text);
+        done.text = autofix(&done.text);
+    }
+    let mut lints = lint(&n.text, n.enabled);
+    if done.enabled {
+        lints.extend(lint(&done.text, true).into_iter().map(|l| Lint { message: format!("end-of-installation text: {}", l.message), ..l }));
+        lints.sort_by_key(|l| std::cmp::Reverse(l.level as u8));
+    }
+    let ok = !lints.iter().any(|l| l.level == Level::Error);
+    PreviewOutput {
+        agent_html: agent_html(&n.text),
+        done_html: agent_html(&done.text),
+        preview_html: preview_html(&n, &done, req.french),
+        text: n.text,
+        lints,
+        ok,
+    }
 }
 
 /// Tags after which a typed line break is already a visual break, so no `<br>` is added for it.

@@ -54,7 +54,7 @@ impl std::fmt::Display for ConsoleVersion {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct UploadLimit {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub bytes: u64,
     /// False when the console did not show it and Debian's default was assumed.
     pub measured: bool,
@@ -571,7 +571,7 @@ mod tests {
         let u = |s: &str| normalize_url(s).unwrap();
         assert!(check_transport(&u("https://ocs.example.com/"), false).is_ok());
         let e = check_transport(&u("http://ocs.example.com/ocsreports"), false).unwrap_err();
-        assert_eq!(e.code(), "insecure_http");
+        assert_eq!(e.code().as_str(), "insecure_http");
         assert!(e.to_string().contains("https://ocs.example.com/ocsreports/"), "{e}");
         assert!(check_transport(&u("http://ocs.example.com/"), true).is_err(), "never off loopback");
         assert!(check_transport(&u("http://127.0.0.1/ocsreports"), false).is_err(), "loopback needs the explicit choice");

@@ -120,7 +120,7 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
             let (st, acts) = snapshot(c, server_id).await?;
             let g = ring_gate(&st, &r.after, r.min_success);
             if !g.open {
-                return Err(OcsError::RingClosed(g.reason));
+                return Err(OcsError::RingClosed(g.reason()));
             }
             read = Some((st, acts));
             Some(g)
@@ -143,17 +143,49 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
 pub struct RingGate {
     /// The previous ring's TAG text.
     pub ring: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub machines: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub finished: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub succeeded: usize,
     /// Successes among finished computers, in percent.
     pub rate: Option<f64>,
     pub threshold: f64,
     pub open: bool,
-    pub reason: String,
+    /// Why the gate is open or closed; the numbers are the fields above. The window words it in its language.
+    pub verdict: GateVerdict,
+}
+
+/// Why a ring gate is open or closed.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateVerdict {
+    /// No computer of the previous ring has the package: deploy to that ring first.
+    NotDeployed,
+    /// None of the previous ring's computers has finished yet: wait for results.
+    NoneFinished,
+    /// The previous ring's success rate is below the threshold: fix the failures first.
+    BelowThreshold,
+    /// The previous ring did well enough.
+    Passed,
+}
+
+impl RingGate {
+    /// The verdict in English, with its numbers (the CLI's words, and the refusal's message).
+    pub fn reason(&self) -> String {
+        let (ring, n, ok, fin, t) = (&self.ring, self.machines, self.succeeded, self.finished, self.threshold);
+        let r = self.rate.unwrap_or(0.0);
+        match self.verdict {
+            GateVerdict::NotDeployed => format!("no computer of ring '{ring}' has this package: deploy to that ring first"),
+            GateVerdict::NoneFinished => format!("none of the {n} computers of ring '{ring}' has finished yet: wait for results"),
+            GateVerdict::BelowThreshold => {
+                format!("ring '{ring}' succeeded on {ok} of {fin} finished computers ({r:.0} %), below the {t:.0} % required: fix the failures first (see stats)")
+            }
+            GateVerdict::Passed => format!("ring '{ring}' succeeded on {ok} of {fin} finished computers ({r:.0} %, at least {t:.0} % required)"),
+        }
+    }
 }
 
 /// Judges ring `ring` (computers whose TAG contains it) of a package's statistics against `threshold` percent.
@@ -162,15 +194,13 @@ pub fn ring_gate(st: &PackageStats, ring: &str, threshold: f64) -> RingGate {
     let rate = PackageStats::success_rate(&members);
     let finished = members.iter().filter(|m| super::explain(&m.state).outcome != super::Outcome::Pending).count();
     let succeeded = members.iter().filter(|m| super::explain(&m.state).outcome == super::Outcome::Success).count();
-    let (open, reason) = match rate {
-        _ if members.is_empty() => (false, format!("no computer of ring '{ring}' has this package: deploy to that ring first")),
-        None => (false, format!("none of the {} computers of ring '{ring}' has finished yet: wait for results", members.len())),
-        Some(r) if r + 1e-9 < threshold => {
-            (false, format!("ring '{ring}' succeeded on {succeeded} of {finished} finished computers ({r:.0} %), below the {threshold:.0} % required: fix the failures first (see stats)"))
-        }
-        Some(r) => (true, format!("ring '{ring}' succeeded on {succeeded} of {finished} finished computers ({r:.0} %, at least {threshold:.0} % required)")),
+    let verdict = match rate {
+        _ if members.is_empty() => GateVerdict::NotDeployed,
+        None => GateVerdict::NoneFinished,
+        Some(r) if r + 1e-9 < threshold => GateVerdict::BelowThreshold,
+        Some(_) => GateVerdict::Passed,
     };
-    RingGate { ring: ring.to_string(), machines: members.len(), finished, succeeded, rate, threshold, open, reason }
+    RingGate { ring: ring.to_string(), machines: members.len(), finished, succeeded, rate, threshold, open: verdict == GateVerdict::Passed, verdict }
 }
 
 #[cfg(test)]
@@ -198,10 +228,11 @@ mod tests {
         assert!(!ring_gate(&st, "ALPHA", 90.0).open);
         st.machines = vec![m("1", "ALPHA", "NOTIFIED")];
         let g = ring_gate(&st, "ALPHA", 90.0);
-        assert!(!g.open && g.reason.contains("finished"));
+        assert!(!g.open && g.verdict == GateVerdict::NoneFinished && g.reason().contains("finished"));
         st.machines = vec![m("1", "ALPHA", "SUCCESS"), m("2", "ALPHA", "ERR_EXECUTE"), m("3", "BETA", "ERR_EXECUTE")];
         let g = ring_gate(&st, "alpha", 50.0);
         assert!(g.open && g.rate == Some(50.0) && g.machines == 2, "{g:?}");
-        assert!(!ring_gate(&st, "ALPHA", 90.0).open);
+        let g = ring_gate(&st, "ALPHA", 90.0);
+        assert!(!g.open && g.verdict == GateVerdict::BelowThreshold && g.reason().contains("1 of 2"), "{}", g.reason());
     }
 }

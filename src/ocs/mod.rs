@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
-pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployReport, RingGate, RingRule};
-pub use publish::{publish, PublishOptions, PublishReport, PublishStep, DEFAULT_UPLOAD_LIMIT};
+pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployReport, GateVerdict, RingGate, RingRule};
+pub use publish::{publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
 pub use tls::{CertInfo, TlsFailure};
@@ -100,30 +100,30 @@ pub enum OcsError {
 
 impl OcsError {
     /// A stable code for scripts and for the UI's translated headlines.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            OcsError::BadUrl { .. } => "bad_url",
-            OcsError::InsecureHttp { .. } => "insecure_http",
-            OcsError::Unreachable { .. } => "unreachable",
-            OcsError::Tls(_) => "tls",
-            OcsError::NotAConsole { .. } => "not_a_console",
-            OcsError::LoginRefused { .. } => "login_refused",
-            OcsError::NoPassword { .. } => "no_password",
-            OcsError::Keyring(_) => "keyring",
-            OcsError::Forbidden { .. } => "forbidden",
-            OcsError::UploadTooLarge { .. } => "upload_too_large",
-            OcsError::Console { .. } => "console_error",
-            OcsError::Unexpected { .. } => "console_unexpected",
-            OcsError::NameTaken { .. } => "name_taken",
-            OcsError::Mismatch { .. } => "server_mismatch",
-            OcsError::NotServed { .. } => "not_served",
-            OcsError::NoSuchPackage(_) => "no_such_package",
-            OcsError::NotActivated(_) => "not_activated",
-            OcsError::PriorityAbovePeriod(_) => "priority_above_period",
-            OcsError::RingClosed(_) => "ring_gate",
-            OcsError::Refused(_) => "refused",
-            OcsError::Package(_) => "package",
-            OcsError::Cancelled => "cancelled",
+            OcsError::BadUrl { .. } => crate::ErrorCode::BadUrl,
+            OcsError::InsecureHttp { .. } => crate::ErrorCode::InsecureHttp,
+            OcsError::Unreachable { .. } => crate::ErrorCode::Unreachable,
+            OcsError::Tls(_) => crate::ErrorCode::Tls,
+            OcsError::NotAConsole { .. } => crate::ErrorCode::NotAConsole,
+            OcsError::LoginRefused { .. } => crate::ErrorCode::LoginRefused,
+            OcsError::NoPassword { .. } => crate::ErrorCode::NoPassword,
+            OcsError::Keyring(_) => crate::ErrorCode::Keyring,
+            OcsError::Forbidden { .. } => crate::ErrorCode::Forbidden,
+            OcsError::UploadTooLarge { .. } => crate::ErrorCode::UploadTooLarge,
+            OcsError::Console { .. } => crate::ErrorCode::ConsoleError,
+            OcsError::Unexpected { .. } => crate::ErrorCode::ConsoleUnexpected,
+            OcsError::NameTaken { .. } => crate::ErrorCode::NameTaken,
+            OcsError::Mismatch { .. } => crate::ErrorCode::ServerMismatch,
+            OcsError::NotServed { .. } => crate::ErrorCode::NotServed,
+            OcsError::NoSuchPackage(_) => crate::ErrorCode::NoSuchPackage,
+            OcsError::NotActivated(_) => crate::ErrorCode::NotActivated,
+            OcsError::PriorityAbovePeriod(_) => crate::ErrorCode::PriorityAbovePeriod,
+            OcsError::RingClosed(_) => crate::ErrorCode::RingGate,
+            OcsError::Refused(_) => crate::ErrorCode::Refused,
+            OcsError::Package(_) => crate::ErrorCode::Package,
+            OcsError::Cancelled => crate::ErrorCode::Cancelled,
         }
     }
 }

@@ -31,7 +31,7 @@ pub struct PublishOptions {
     pub description: String,
     pub os: TargetOs,
     /// The fragment size the admin chose, in bytes (the manifest's); `None`: deduced from the package.
-    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub fragment_size: Option<u64>,
     /// HTTPS server address agents fetch `info` from (host/path, no scheme), default `<console host>/download`.
     pub info_location: Option<String>,
@@ -42,13 +42,131 @@ pub struct PublishOptions {
     pub replace: bool,
 }
 
+/// The steps of a publication, in order (the progress reports carry them as `current`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PublishStepKind {
+    Verify,
+    UploadLimit,
+    Existing,
+    FragmentSetting,
+    Upload,
+    Collision,
+    CheckServed,
+    Activate,
+    Replace,
+}
+
+impl PublishStepKind {
+    pub const ALL: [PublishStepKind; 9] = [
+        PublishStepKind::Verify,
+        PublishStepKind::UploadLimit,
+        PublishStepKind::Existing,
+        PublishStepKind::FragmentSetting,
+        PublishStepKind::Upload,
+        PublishStepKind::Collision,
+        PublishStepKind::CheckServed,
+        PublishStepKind::Activate,
+        PublishStepKind::Replace,
+    ];
+
+    /// The step as the progress reports and the JSON name it (`upload-limit`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublishStepKind::Verify => "verify",
+            PublishStepKind::UploadLimit => "upload-limit",
+            PublishStepKind::Existing => "existing",
+            PublishStepKind::FragmentSetting => "fragment-setting",
+            PublishStepKind::Upload => "upload",
+            PublishStepKind::Collision => "collision",
+            PublishStepKind::CheckServed => "check-served",
+            PublishStepKind::Activate => "activate",
+            PublishStepKind::Replace => "replace",
+        }
+    }
+}
+
+/// What a step found or did, with its figures; the window words it in its language, the CLI in English.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepDetail {
+    /// The package passed the offline verification.
+    Verified {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        fragments: usize,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        bytes: u64,
+        digest: String,
+    },
+    /// The archive fits the console's upload limit (`measured`: read from the console, else assumed).
+    WithinUploadLimit {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        bytes: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        limit: u64,
+        measured: bool,
+    },
+    /// The same package was already there: nothing is sent.
+    AlreadyPublished { server_id: String },
+    /// A package of that name exists and will be replaced.
+    Replaces { server_id: String },
+    /// No package has that name yet.
+    NameFree,
+    /// The console's global fragment setting used for this upload.
+    FragmentRatio {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        mib: u64,
+    },
+    /// Uploaded; the console created the package.
+    Uploaded {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        bytes: u64,
+        server_id: String,
+    },
+    /// Another upload took the same id in the same second: uploading again.
+    IdTaken { server_id: String },
+    /// The download server serves exactly the local `info`, and the fragments match the digest.
+    Served { info_url: String },
+    /// Activated with these locations.
+    Activated { enable_id: String, info_loc: String, pack_loc: String },
+    /// The replaced package's computers were moved over, then it was deleted.
+    Replaced {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        moved: usize,
+        old: String,
+    },
+}
+
+impl StepDetail {
+    /// The detail in English (the CLI's words, and the logs').
+    pub fn english(&self) -> String {
+        match self {
+            StepDetail::Verified { fragments, bytes, digest } => format!("{fragments} fragment(s), {}, digest {digest}", ByteSize(*bytes)),
+            StepDetail::WithinUploadLimit { bytes, limit, measured } => {
+                format!("{} ≤ {}{}", ByteSize(*bytes), ByteSize(*limit), if *measured { "" } else { " (assumed)" })
+            }
+            StepDetail::AlreadyPublished { server_id } => format!("already published as {server_id}"),
+            StepDetail::Replaces { server_id } => format!("replaces {server_id}"),
+            StepDetail::NameFree => "name is free".into(),
+            StepDetail::FragmentRatio { mib } => format!("{mib} MiB"),
+            StepDetail::Uploaded { bytes, server_id } => format!("{} sent; the console created package {server_id}", ByteSize(*bytes)),
+            StepDetail::IdTaken { server_id } => format!("another upload took package id {server_id} in the same second; uploading again"),
+            StepDetail::Served { info_url } => format!("{info_url} equals the local info; fragments match the digest"),
+            StepDetail::Activated { enable_id, info_loc, pack_loc } => format!("activation {enable_id} (https://{info_loc}, {pack_loc})"),
+            StepDetail::Replaced { moved, old } => format!("{moved} computer(s) moved from {old}, which was deleted"),
+        }
+    }
+}
+
 /// One step of a publication, as shown while it runs and in the report.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PublishStep {
-    pub step: String,
-    pub detail: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub step: PublishStepKind,
+    pub detail: StepDetail,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub ms: u64,
 }
 
@@ -64,17 +182,17 @@ pub struct PublishReport {
     pub already_published: bool,
     /// The package this one replaced (its computers moved over, then deleted).
     pub replaced: Option<String>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub moved_computers: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub archive_size: u64,
     pub digest: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub fragments: usize,
     /// How the console was made to cut the package, and what differs from the local build.
     pub fragment_note: String,
     /// The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file).
-    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub fragment_ratio_mib: Option<u64>,
     /// The console's global fragment setting was changed for this build, then put back.
     pub fragment_setting_changed: bool,
@@ -82,7 +200,7 @@ pub struct PublishReport {
     pub info_url: String,
     pub fragment_url: Option<String>,
     pub steps: Vec<PublishStep>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub duration_ms: u64,
 }
 
@@ -190,14 +308,13 @@ struct Steps<'a> {
 }
 
 impl Steps<'_> {
-    fn start(&mut self, stage: Stage, what: &str) {
+    fn start(&mut self, stage: Stage, step: PublishStepKind) {
         self.t = Instant::now();
-        self.progress.report(Progress { stage, done: 0, total: 0, current: Some(what.to_string()) });
+        self.progress.report(Progress { stage, done: 0, total: 0, current: Some(step.as_str().to_string()) });
     }
-    fn done(&mut self, step: &str, detail: impl Into<String>) {
-        let detail = detail.into();
-        tracing::debug!(step, %detail, "publish step");
-        self.list.push(PublishStep { step: step.to_string(), detail, ms: self.t.elapsed().as_millis() as u64 });
+    fn done(&mut self, step: PublishStepKind, detail: StepDetail) {
+        tracing::debug!(step = step.as_str(), detail = %detail.english(), "publish step");
+        self.list.push(PublishStep { step, detail, ms: self.t.elapsed().as_millis() as u64 });
     }
 }
 
@@ -208,7 +325,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     let check_cancel = || if cancel.is_cancelled() { Err(OcsError::Cancelled) } else { Ok(()) };
 
     // 1. The package itself, checked like the agent would, before anything is sent.
-    steps.start(Stage::Verifying, "verify");
+    steps.start(Stage::Verifying, PublishStepKind::Verify);
     let local = Local::open(dir)?;
     let vdir = dir.to_path_buf();
     let vcancel = cancel.clone();
@@ -220,7 +337,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         let first = report.problems.iter().find(|p| p.severity == crate::Severity::Error).map(|p| format!("{} ({}): {}", p.message, p.code, p.fix)).unwrap_or_default();
         return Err(OcsError::Package(format!("the package fails offline verification, so agents would fail too: {first}")));
     }
-    steps.done("verify", format!("{} fragment(s), {}, digest {}", local.fragments.len(), ByteSize(local.size), local.get("DIGEST")));
+    steps.done(PublishStepKind::Verify, StepDetail::Verified { fragments: local.fragments.len(), bytes: local.size, digest: local.get("DIGEST").to_string() });
     check_cancel()?;
 
     let name = opts.name.trim().to_string();
@@ -242,17 +359,17 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     }
 
     // 2. The upload limit, before uploading.
-    steps.start(Stage::Checking, "upload-limit");
+    steps.start(Stage::Checking, PublishStepKind::UploadLimit);
     let limit = if local.size > 0 { Some(c.upload_limit().await) } else { None };
     if let Some(l) = limit {
         if local.size > l.bytes {
             return Err(OcsError::UploadTooLarge { size: ByteSize(local.size), limit: ByteSize(l.bytes), assumed: if l.measured { "" } else { " (Debian's default; the console did not show its own)" } });
         }
-        steps.done("upload-limit", format!("{} ≤ {}{}", ByteSize(local.size), ByteSize(l.bytes), if l.measured { "" } else { " (assumed)" }));
+        steps.done(PublishStepKind::UploadLimit, StepDetail::WithinUploadLimit { bytes: local.size, limit: l.bytes, measured: l.measured });
     }
 
     // 3. Same name already there: identical → nothing to do; different → only with `replace`.
-    steps.start(Stage::Checking, "existing");
+    steps.start(Stage::Checking, PublishStepKind::Existing);
     let mut replaced = None;
     for p in package_list(c, "").await?.into_iter().filter(|p| same_name(&p.name, &name)) {
         let same = match fetch_info(c, &info_loc, &p.server_id).await {
@@ -262,7 +379,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         if same {
             let acts = activations(c, &p.server_id).await?;
             if let Some(a) = acts.first() {
-                steps.done("existing", format!("already published as {}", p.server_id));
+                steps.done(PublishStepKind::Existing, StepDetail::AlreadyPublished { server_id: p.server_id.clone() });
                 return Ok(PublishReport {
                     server_id: p.server_id.clone(),
                     enable_id: a.enable_id.clone(),
@@ -290,9 +407,9 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         }
         replaced = Some(p.server_id);
     }
-    steps.done("existing", match &replaced {
-        Some(id) => format!("replaces {id}"),
-        None => "name is free".into(),
+    steps.done(PublishStepKind::Existing, match &replaced {
+        Some(id) => StepDetail::Replaces { server_id: id.clone() },
+        None => StepDetail::NameFree,
     });
     check_cancel()?;
 
@@ -315,7 +432,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
                 return Err(OcsError::Console { page: "rollback".into(), message: format!("another upload took package id {} in the same second, and deleting ours again failed ({e}): delete it in the console", cut.server_id) });
             }
         }
-        steps.done("collision", format!("another upload took package id {} in the same second; uploading again", cut.server_id));
+        steps.done(PublishStepKind::Collision, StepDetail::IdTaken { server_id: cut.server_id.clone() });
         if attempt == 3 {
             return Err(OcsError::Console {
                 page: "tele_build".into(),
@@ -343,7 +460,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     // 5. An update takes over the old package's computers, then the old one goes.
     let mut moved = 0;
     if let Some(old) = &replaced {
-        steps.start(Stage::Activating, "replace");
+        steps.start(Stage::Activating, PublishStepKind::Replace);
         let old_stats = stats(c, old).await?;
         let computers: Vec<deploy::Computer> = old_stats
             .machines
@@ -354,7 +471,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
             moved = deploy::affect(c, &server_id, &computers).await?.assigned.len();
         }
         delete(c, old).await?;
-        steps.done("replace", format!("{moved} computer(s) moved from {old}, which was deleted"));
+        steps.done(PublishStepKind::Replace, StepDetail::Replaced { moved, old: old.clone() });
     }
     progress.report(Progress { stage: Stage::Done, done: local.size, total: local.size, current: None });
     tracing::info!(server_id, name, ms = started.elapsed().as_millis() as u64, "package published and activated");
@@ -403,7 +520,7 @@ async fn finish(
     steps: &mut Steps<'_>,
     cancel: &CancelToken,
 ) -> Result<(String, String, Option<String>), OcsError> {
-    steps.start(Stage::Checking, "check-served");
+    steps.start(Stage::Checking, PublishStepKind::CheckServed);
     let info_url = format!("https://{info_loc}/{server_id}/info");
     let served = fetch_info(c, info_loc, server_id).await?;
     let mut diffs = differences(&local.info, &served);
@@ -449,9 +566,9 @@ async fn finish(
             });
         }
     }
-    steps.done("check-served", format!("{info_url} equals the local info; fragments match the digest"));
+    steps.done(PublishStepKind::CheckServed, StepDetail::Served { info_url: info_url.clone() });
 
-    steps.start(Stage::Activating, "activate");
+    steps.start(Stage::Activating, PublishStepKind::Activate);
     let q = format!("function=tele_popup_active&head=1&active={server_id}");
     let page = c.get(&q).await?;
     let csrf = c.csrf_of(&page, Some("form_active"), &q)?;
@@ -462,7 +579,7 @@ async fn finish(
         .into_iter()
         .find(|a| a.info_loc == info_loc && a.pack_loc == pack_loc)
         .ok_or_else(|| OcsError::Console { page: "tele_activate".into(), message: format!("package {server_id} is not listed as active after activation") })?;
-    steps.done("activate", format!("activation {} (https://{info_loc}, {pack_loc})", act.enable_id));
+    steps.done(PublishStepKind::Activate, StepDetail::Activated { enable_id: act.enable_id.clone(), info_loc: info_loc.to_string(), pack_loc: pack_loc.to_string() });
     Ok((act.enable_id, info_url, fragment_url))
 }
 
@@ -656,7 +773,7 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
     let mut restore = None;
     let mut used_ratio = None;
     if n > 0 {
-        steps.start(Stage::Checking, "fragment-setting");
+        steps.start(Stage::Checking, PublishStepKind::FragmentSetting);
         let chosen = opts.fragment_size.unwrap_or_else(|| std::fs::metadata(&local.fragments[0]).map(|m| m.len()).unwrap_or(MIB));
         let Some(ratio) = ratio_for(local.size, n, chosen) else {
             return Err(OcsError::Refused(format!(
@@ -677,7 +794,7 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
             restore = Some((after, before));
         }
         note.push_str(". The console splits evenly (last fragment takes the remainder), so fragment boundaries differ from the local build; count and digest are the same");
-        steps.done("fragment-setting", format!("{ratio} MiB"));
+        steps.done(PublishStepKind::FragmentSetting, StepDetail::FragmentRatio { mib: ratio });
     }
     let result = wizard_post(c, local, name, opts, steps, cancel).await;
     let changed = restore.is_some();
@@ -691,7 +808,7 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
 }
 
 async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<String, OcsError> {
-    steps.start(Stage::Uploading, "upload");
+    steps.start(Stage::Uploading, PublishStepKind::Upload);
     let q = "function=tele_build";
     let page = c.get(q).await?;
     let csrf = c.csrf_of(&page, Some("generate_build_package"), q)?;
@@ -730,7 +847,7 @@ async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptio
             OcsError::Console { page: q.into(), message: errs.join(" ") }
         }
     })?;
-    steps.done("upload", format!("{} sent; the console created package {id}", ByteSize(local.size)));
+    steps.done(PublishStepKind::Upload, StepDetail::Uploaded { bytes: local.size, server_id: id.clone() });
     Ok(id)
 }
 
@@ -759,7 +876,7 @@ fn legacy_representable(local: &Local) -> Result<(), OcsError> {
 /// 2.8 console: upload (step 1), then the fragment count per package (step 2). Values are sent unescaped: it
 /// escapes them itself. Not tried against a real 2.8 console (none here); written from its sources.
 async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
-    steps.start(Stage::Uploading, "upload");
+    steps.start(Stage::Uploading, PublishStepKind::Upload);
     let q = "function=tele_package";
     let page = c.get(q).await?;
     let csrf = c.csrf_of(&page, None, q)?;
@@ -809,7 +926,7 @@ async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOpti
     if !errs.is_empty() {
         return Err(OcsError::Console { page: q.into(), message: errs.join(" ") });
     }
-    steps.done("upload", format!("{} sent; package {timestamp} cut in {} fragment(s) by the console", ByteSize(local.size), local.fragments.len()));
+    steps.done(PublishStepKind::Upload, StepDetail::Uploaded { bytes: local.size, server_id: timestamp.clone() });
     let note = format!("this 2.8 console takes the fragment count per package: {} fragment(s), as built", local.fragments.len());
     Ok(Cut { server_id: timestamp, note, ratio: None, changed: false })
 }

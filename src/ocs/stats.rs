@@ -49,7 +49,7 @@ pub struct MachineState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StateCount {
     pub state: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub count: usize,
     pub explanation: Explanation,
 }
@@ -59,16 +59,16 @@ pub struct StateCount {
 pub struct PackageStats {
     pub server_id: String,
     pub name: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total: usize,
     /// By state, most frequent first.
     pub counts: Vec<StateCount>,
     pub machines: Vec<MachineState>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub succeeded: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub failed: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub pending: usize,
 }
 

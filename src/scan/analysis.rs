@@ -18,7 +18,7 @@ const WINDOWS_MAX_PATH: usize = 259;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FileInfo {
     pub path: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
 }
 
@@ -27,9 +27,9 @@ pub struct FileInfo {
 pub struct Analysis {
     pub root: PathBuf,
     pub files: Vec<FileInfo>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub file_count: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total_bytes: u64,
     pub installers: Vec<Installer>,
     /// `install.bat` (or `install.sh`) at the root, if there is one.

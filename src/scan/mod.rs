@@ -19,7 +19,7 @@ pub struct Entry {
     pub name: String,
     #[serde(skip)]
     pub path: PathBuf,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
     pub is_dir: bool,
     /// The owner-execute bit on the source file (kept as 0755 in the archive, for Linux/macOS scripts).
@@ -32,9 +32,9 @@ pub struct Listing {
     pub root: PathBuf,
     /// Folders and files sorted by archive name: the archive's entry order.
     pub entries: Vec<Entry>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub file_count: usize,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total_bytes: u64,
 }
 
@@ -64,6 +64,8 @@ pub enum ScanError {
     NonUtf8Name(PathBuf),
     #[error("the exclude pattern \"{pattern}\" is not valid: {message}")]
     BadPattern { pattern: String, message: String },
+    #[error("{0} packages no folder (a command-only package): there are no files to measure")]
+    NothingToPackage(PathBuf),
     #[error("cancelled")]
     Cancelled,
 }

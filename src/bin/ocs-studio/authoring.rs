@@ -4,13 +4,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ocs_studio::manifest::Located;
 use ocs_studio::notify::library;
 use ocs_studio::notify::Notification;
 use ocs_studio::planner::DownloadCycle;
-use ocs_studio::scan::installers::InstallerKind;
-use ocs_studio::script::{MsiUi, Script, SUCCESS_CODES};
-use ocs_studio::{ByteSize, CancelToken, Project, TargetOs};
+use ocs_studio::script::{MsiUi, ScriptRequest, TemplateChoice};
+use ocs_studio::{ByteSize, CancelToken};
 
 use crate::{progress_bar, Failure};
 
@@ -132,98 +130,51 @@ fn parse_properties(list: &[String]) -> Result<BTreeMap<String, String>, Failure
 }
 
 pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
-    let analysis = ocs_studio::scan::inspect(&a.folder, &[], &CancelToken::new()).map_err(|e| Failure::from(("source", e)))?;
-    let located = Located::resolve(&a.folder, TargetOs::Windows).map_err(|e| Failure::from(("manifest", e)))?;
-    let name = a.name.clone().or(analysis.suggested_name.clone()).unwrap_or_else(|| "install".into());
-    let need = |what: &str, v: &Option<String>| {
-        v.clone().ok_or_else(|| Failure { code: "arguments", message: format!("this template needs --{what}") })
-    };
-    let mut script = match a.template {
-        Some(TemplateArg::MsiInstall) => Script::MsiInstall {
-            msi: match &a.msi {
-                Some(m) => m.clone(),
-                None => single_msi(&analysis)?,
-            },
+    let need = |what: &str, v: &Option<String>| v.clone().ok_or_else(|| Failure { code: "arguments", message: format!("this template needs --{what}") });
+    let ui = if a.passive { MsiUi::Passive } else { MsiUi::Quiet };
+    let choice = match a.template {
+        Some(TemplateArg::MsiInstall) => Some(TemplateChoice::MsiInstall {
+            msi: a.msi.clone(),
             transforms: a.transforms.clone(),
             properties: parse_properties(&a.properties)?,
-            ui: if a.passive { MsiUi::Passive } else { MsiUi::Quiet },
+            ui,
             log: !a.no_log,
-        },
-        Some(TemplateArg::MsiUninstall) => Script::MsiUninstall {
-            product_code: match &a.product_code {
-                Some(c) => c.clone(),
-                None => analysis.installers.iter().find_map(|i| i.msi.product_code.clone()).ok_or_else(|| Failure {
-                    code: "arguments",
-                    message: "no MSI in the folder to read the ProductCode from: give --product-code {…}".into(),
-                })?,
-            },
-            ui: if a.passive { MsiUi::Passive } else { MsiUi::Quiet },
-        },
-        Some(TemplateArg::ExeSilent) => {
-            let exe = need("exe", &a.exe)?;
-            let known = analysis.installers.iter().find(|i| i.path == exe).and_then(|i| i.silent_args.clone());
-            let args = a.args.clone().or(known).ok_or_else(|| Failure {
-                code: "arguments",
-                message: format!("the silent switches of {exe} are not known: give them with --args (try {exe} /? on a PC)"),
-            })?;
-            Script::ExeSilent { exe, args }
-        }
-        Some(TemplateArg::Command) => Script::Command { line: need("line", &a.line)? },
-        None => located.manifest.script.clone().or(analysis.suggested_script.clone()).ok_or_else(|| Failure {
-            code: "arguments",
-            message: "nothing to suggest for this folder (no single MSI nor known installer): choose --template".into(),
-        })?,
+        }),
+        Some(TemplateArg::MsiUninstall) => Some(TemplateChoice::MsiUninstall { product_code: a.product_code.clone(), ui }),
+        Some(TemplateArg::ExeSilent) => Some(TemplateChoice::ExeSilent { exe: need("exe", &a.exe)?, args: a.args.clone() }),
+        Some(TemplateArg::Command) => Some(TemplateChoice::Command { line: need("line", &a.line)? }),
+        None => None,
     };
-    // A new version of the MSI under a new name: the kept template follows it when there is no doubt.
-    if let Script::MsiInstall { msi, .. } = &mut script {
-        if a.msi.is_none() && !a.folder.join(&*msi).is_file() {
-            *msi = single_msi(&analysis)?;
+    let req = ScriptRequest { folder: a.folder.clone(), choice, name: a.name.clone(), code_page: a.code_page };
+    let fail = |e: ocs_studio::script::AuthorError| {
+        let mut message = e.to_string();
+        if matches!(e, ocs_studio::script::AuthorError::WouldOverwrite(_)) {
+            message.push_str(" (--force replaces it)");
         }
-    }
-    let text = script.render(&name).map_err(|e| Failure::from(("script", e)))?;
-    let code_page = a.code_page.unwrap_or(located.manifest.windows.batch_code_page);
-    let bytes = code_page.encode_batch(&text).map_err(|e| Failure::from(("script", e)))?;
-    let target = a.folder.join("install.bat");
-    if a.write {
-        if target.exists() && !a.force && located.manifest.script.is_none() {
-            return Err(Failure { code: "exists", message: format!("{} exists and was not generated from a template: pass --force to replace it", target.display()) });
-        }
-        ocs_studio::fsx::write_atomic(&target, &bytes).map_err(|e| Failure::from(("output", e)))?;
-        if let Some(file) = &located.file {
-            let mut m = located.manifest.clone();
-            m.script = Some(script.clone());
-            m.windows.batch_code_page = code_page;
-            ocs_studio::fsx::write_atomic(file, m.to_toml().as_bytes()).map_err(|e| Failure::from(("output", e)))?;
-        }
-    }
+        Failure { code: e.code().as_str(), message }
+    };
+    let out = ocs_studio::script::generate(&req, &CancelToken::new()).map_err(fail)?;
+    let written = if a.write { Some(ocs_studio::script::write(&a.folder, &out, a.force).map_err(fail)?) } else { None };
     if a.json {
         print_json(&serde_json::json!({
-            "script": script,
-            "install_bat": text,
-            "code_page": code_page,
-            "written": a.write.then(|| target.clone()),
-            "success_codes": SUCCESS_CODES.iter().map(|(c, s, m)| serde_json::json!({"code": c, "status": s, "meaning": m})).collect::<Vec<_>>(),
+            "script": out.script,
+            "install_bat": out.text,
+            "code_page": out.code_page,
+            "written": written,
+            "changes": out.changes,
+            "success_codes": out.success_codes,
         }));
     } else {
-        print!("{}", text.replace("\r\n", "\n"));
-        if a.write {
-            eprintln!("wrote {} (code page {code_page}, as cmd.exe reads it on the PCs)", target.display());
+        print!("{}", out.text.replace("\r\n", "\n"));
+        if let Some(target) = &written {
+            eprintln!("wrote {} (code page {}, as cmd.exe reads it on the PCs)", target.display(), out.code_page);
         }
         eprintln!("Exit codes the agent counts as success:");
-        for (c, s, m) in SUCCESS_CODES {
-            eprintln!("  {c:>5}  {s:<26} {m}");
+        for c in &out.success_codes {
+            eprintln!("  {:>5}  {:<26} {}", c.code, c.status, c.meaning);
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn single_msi(a: &ocs_studio::scan::Analysis) -> Result<String, Failure> {
-    let msis: Vec<&str> = a.installers.iter().filter(|i| i.kind == InstallerKind::Msi).map(|i| i.path.as_str()).collect();
-    match msis.as_slice() {
-        [one] => Ok(one.to_string()),
-        [] => Err(Failure { code: "arguments", message: "no MSI in the folder: give --msi FILE".into() }),
-        many => Err(Failure { code: "arguments", message: format!("several MSIs ({}): choose one with --msi", many.join(", ")) }),
-    }
 }
 
 #[derive(clap::Args)]
@@ -276,21 +227,16 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
         return Err(Failure { code: "arguments", message: "the notification text is empty: write the message the user will read (--text \"…\", --file FILE), or start from a ready-made one (--template ID, see ocs-studio texts)".into() });
     }
     let done = a.dialog.apply(&mut n).unwrap_or_default();
-    if a.fix {
-        n.text = ocs_studio::notify::autofix(&n.text);
-    }
-    let lints = ocs_studio::notify::lint(&n.text, true);
-    let stored = ocs_studio::notify::agent_html(&n.text);
-    let html = ocs_studio::notify::preview_html(&n, &done, a.lang == "fr");
+    let p = ocs_studio::notify::preview(&ocs_studio::notify::PreviewRequest { notification: n, done, french: a.lang == "fr", autofix: a.fix });
     if let Some(out) = &a.out {
-        ocs_studio::fsx::write_atomic(out, html.as_bytes()).map_err(|e| Failure::from(("output", e)))?;
+        ocs_studio::fsx::write_atomic(out, p.preview_html.as_bytes()).map_err(|e| Failure::from(("output", e)))?;
     }
-    let errors = lints.iter().any(|l| l.level == ocs_studio::notify::Level::Error);
+    let errors = !p.ok;
     if a.json {
-        print_json(&serde_json::json!({ "ok": !errors, "text": n.text, "agent_html": stored, "lints": lints, "preview_html": html }));
+        print_json(&serde_json::json!({ "ok": p.ok, "text": p.text, "agent_html": p.agent_html, "lints": p.lints, "preview_html": p.preview_html }));
     } else {
-        println!("Stored for the agent: {stored}");
-        for l in &lints {
+        println!("Stored for the agent: {}", p.agent_html);
+        for l in &p.lints {
             println!("{:?}: {}", l.level, l.message);
         }
         if let Some(out) = &a.out {
@@ -346,38 +292,30 @@ pub struct FootprintArgs {
     pub json: bool,
 }
 
-/// Lists the package's files and measures its archive (compressing it without writing anything).
-fn measure(source: &Path) -> Result<(ocs_studio::manifest::Manifest, ocs_studio::scan::Analysis, u64), Failure> {
-    let l = Located::resolve(source, TargetOs::Windows).map_err(|e| Failure::from(("manifest", e)))?;
-    let project = Project { manifest: &l.manifest, base_dir: &l.base_dir, manifest_file: l.file.as_deref() };
+/// The core's footprint operation for SOURCE, with a progress bar and Ctrl-C.
+fn measure(source: &Path, priority: Option<u8>, cycle: Option<DownloadCycle>) -> Result<ocs_studio::footprint::SourceFootprint, Failure> {
     let cancel = crate::cancel_on_ctrl_c();
-    let listing = project
-        .list(&cancel)
-        .map_err(|e| Failure::from(("source", e)))?
-        .ok_or_else(|| Failure { code: "source", message: "this manifest packages no folder: nothing to measure".into() })?;
-    let analysis = ocs_studio::scan::analyze(&listing, &cancel).map_err(|e| Failure::from(("source", e)))?;
     let (bar, sink) = progress_bar();
-    let size = ocs_studio::build::measure(&listing, l.manifest.package.os, None, &sink, &cancel);
+    let req = ocs_studio::footprint::FootprintRequest { source: source.to_path_buf(), os: None, priority, cycle };
+    let r = ocs_studio::footprint::for_source(&req, &sink, &cancel);
     bar.finish_and_clear();
-    let size = size.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
-    Ok((l.manifest, analysis, size))
+    r.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })
 }
 
 pub fn footprint(a: FootprintArgs) -> Result<ExitCode, Failure> {
-    let (_, analysis, size) = measure(&a.source)?;
-    let f = ocs_studio::footprint::footprint(&analysis, size, ocs_studio::footprint::local_disks());
+    let f = measure(&a.source, None, None)?.footprint;
     if a.json {
         print_json(&f);
         return Ok(ExitCode::SUCCESS);
     }
     println!("archive {}  unpacked {}  install (estimate) {}", ByteSize(f.archive_bytes), ByteSize(f.unzipped_bytes), ByteSize(f.install_estimate_bytes));
     for p in &f.phases {
-        println!("  {:<11} {}", p.name, ByteSize(p.bytes));
+        println!("  {:<11} {}", serde_json::to_value(p.name).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), ByteSize(p.bytes));
     }
     println!("peak {}  agent refuses below {}  seed rule {}", ByteSize(f.peak_bytes), ByteSize(f.agent_required_free_bytes), ByteSize(f.seed_rule_bytes));
-    println!("{}", f.verdict);
+    println!("{}", f.verdict());
     for adv in &f.advice {
-        println!("advice: {adv}");
+        println!("advice: {}", adv.english());
     }
     for d in &f.local_disks {
         println!("  this computer {:<20} {} free {}", d.mount_point, ByteSize(d.available_bytes), if d.enough { "(enough)" } else { "(not enough)" });
@@ -416,10 +354,10 @@ pub struct PlanArgs {
 }
 
 pub fn plan(a: PlanArgs) -> Result<ExitCode, Failure> {
-    let (m, _, size) = measure(&a.source)?;
     let cycle = DownloadCycle { period_length: a.period_length, cycle_latency_s: a.cycle_latency, frag_latency_s: a.frag_latency, period_latency_s: a.period_latency, bandwidth_mbit_s: a.bandwidth };
+    let m = measure(&a.source, a.priority, Some(cycle.clone()))?;
+    let (size, priority) = (m.footprint.archive_bytes, m.priority);
     let sizes: Vec<u64> = if a.sizes.is_empty() { [1, 2, 5, 10, 20, 50, 100].iter().map(|n| n * ByteSize::MIB).collect() } else { a.sizes.iter().map(|s| s.0).collect() };
-    let priority = a.priority.unwrap_or(m.package.priority);
     let plans: Result<Vec<_>, _> = sizes.iter().map(|&s| ocs_studio::planner::plan(size, s, priority, &cycle)).collect();
     let plans = plans.map_err(|e| Failure::from(("plan", e)))?;
     if a.json {

@@ -418,7 +418,7 @@ fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
     let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads, keep_bad_names: a.keep_bad_names };
     let result = ocs_studio::build(&project, &opts, &sink, &cancel);
     bar.finish_and_clear();
-    let r = result.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
+    let r = result.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
     } else {

@@ -140,7 +140,7 @@ pub struct DeleteArgs {
 }
 
 fn fail(e: OcsError) -> Failure {
-    Failure { code: e.code(), message: e.to_string() }
+    Failure { code: e.code().as_str(), message: e.to_string() }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -235,7 +235,7 @@ fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<te
             let project = Project { manifest: m, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
             let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), ..Default::default() }, &sink, &cancel);
             bar.finish_and_clear();
-            let r = r.map_err(|e| Failure { code: e.code(), message: e.to_string() })?;
+            let r = r.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
             if !a.server.json {
                 eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(&r));
             }
@@ -310,7 +310,7 @@ pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
             println!("  replaced package {old}: {} computer(s) moved to the new one, the old one deleted", r.moved_computers);
         }
         for s in &r.steps {
-            println!("  {:>6} ms  {:<16} {}", s.ms, s.step, s.detail);
+            println!("  {:>6} ms  {:<16} {}", s.ms, s.step.as_str(), s.detail.english());
         }
     }
     println!("{}", r.server_id);
@@ -347,7 +347,7 @@ pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(g) = &gate {
-        println!("Gate {}: {}", if g.open { "open" } else { "closed" }, g.reason);
+        println!("Gate {}: {}", if g.open { "open" } else { "closed" }, g.reason());
     }
     println!("{} {}:", computers.len(), filter.describe());
     for m in &computers {

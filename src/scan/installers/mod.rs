@@ -50,7 +50,7 @@ pub struct Installer {
     pub kind: InstallerKind,
     /// In plain words: "MSI package", "NSIS installer"…
     pub label: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
     #[serde(flatten)]
     pub msi: MsiInfo,
