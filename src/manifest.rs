@@ -241,7 +241,7 @@ pub enum ManifestError {
     Parse { path: PathBuf, message: String },
     #[error("{0} is a file, not an application folder or a package.toml manifest: give the folder that holds the application (with install.bat at its root), or its package.toml")]
     NotAManifest(PathBuf),
-    #[error("the package name is empty: give it a name such as \"Firefox ESR 128\" (--name, or [package] name in the manifest)")]
+    #[error("the package name is empty: give it a name such as \"Firefox ESR 128\" (the name the console shows)")]
     NameEmpty,
     #[error("the package name is {len} characters long; the console stores at most 255: shorten it")]
     NameTooLong { len: usize },
@@ -509,7 +509,7 @@ mod tests {
         assert!(matches!(m.validate(), Err(ManifestError::FragmentSizeZero)));
         m.fragments.size = ByteSize::mib(5);
         m.package.name = "  ".into();
-        assert!(m.validate().unwrap_err().to_string().contains("--name"));
+        assert!(m.validate().unwrap_err().to_string().contains("give it a name"));
         m.package.name = "X".into();
         m.action = Action::Execute { command: "x".repeat(256) };
         assert!(matches!(m.validate(), Err(ManifestError::CommandTooLong { len: 256, .. })));

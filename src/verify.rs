@@ -173,7 +173,7 @@ pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, can
     } else if head.starts_with(&[0x1f, 0x8b]) {
         report.archive_format = Some("tar.gz");
         if opts.os.is_none_or(|o| o == TargetOs::Windows) {
-            let sev_fix = "build it for Windows (--os windows): Windows agents extract zip only";
+            let sev_fix = "build it for Windows: Windows agents extract zip only";
             if opts.os == Some(TargetOs::Windows) {
                 f.error("not_zip", "the archive is a tar.gz: the Windows agent reports ERR_UNZIP", sev_fix);
             } else {

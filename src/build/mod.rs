@@ -33,11 +33,11 @@ pub enum BuildError {
     Scan(#[from] ScanError),
     #[error(transparent)]
     Fragment(#[from] FragmentError),
-    #[error("the file to launch \"{file}\" is not at the root of {folder}{found}: add it there, or change the action (--action execute --command …)")]
+    #[error("the file to launch \"{file}\" is not at the root of {folder}{found}: add it there, or change the action to execute a command")]
     LaunchFileMissing { file: String, folder: PathBuf, found: String },
     #[error("package ID {0} is not valid: use digits only, from 1 to 2147483647 (the console uses the current Unix time)")]
     InvalidId(String),
-    #[error("{0} already exists: a package ID is built once; remove it, use another --id, or pass --replace")]
+    #[error("{0} already exists: a package ID is built once; remove it, build with another ID, or replace it")]
     Exists(PathBuf),
     #[error("cannot read {path}: {source}; check that the file is readable")]
     SourceRead { path: PathBuf, source: io::Error },
@@ -48,7 +48,7 @@ pub enum BuildError {
     #[error("cannot write {path}: {source}; choose an output folder you can write to, with enough free space")]
     Output { path: PathBuf, source: io::Error },
     #[error(
-        "{} problem(s) in {folder}: these paths cannot be unzipped on a Windows PC, so every agent would fail on this package:\n  - {}\nRename them and build again; or, if you know the PCs cope with them, keep them explicitly (--keep-bad-names, or \"Keep them and build\" in the window)",
+        "{} problem(s) in {folder}: these paths cannot be unzipped on a Windows PC, so every agent would fail on this package:\n  - {}\nRename them and build again; or, if you know the PCs cope with them, keep them explicitly",
         problems.len(),
         problems.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n  - ")
     )]

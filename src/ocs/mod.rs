@@ -53,7 +53,7 @@ pub enum OcsError {
     NotAConsole { url: String, detail: String },
     #[error("the console at {url} refused user '{user}'{detail}. Check the user name and password (`ocs-studio login` saves a new one)")]
     LoginRefused { url: String, user: String, detail: String },
-    #[error("no password for '{user}' on {url}: run `ocs-studio login --server {url} --user {user}` once (it saves it in the system keyring), or set OCS_STUDIO_PASSWORD")]
+    #[error("no password for '{user}' on {url}: log in once and keep the password (it goes to the system keyring), or set OCS_STUDIO_PASSWORD")]
     NoPassword { url: String, user: String },
     #[error("the system keyring failed ({0}); set OCS_STUDIO_PASSWORD for this run, or unlock/start the keyring service")]
     Keyring(String),
@@ -71,13 +71,13 @@ pub enum OcsError {
     Console { page: String, message: String },
     #[error("the console answered {page} with something unexpected ({detail}); it may be a version the studio does not know (seen: {version})")]
     Unexpected { page: String, detail: String, version: String },
-    #[error("a package named '{name}' already exists on the server as {server_id} with different content; publish again with --replace to publish the new one, move its computers over and remove the old one, or change the version")]
+    #[error("a package named '{name}' already exists on the server as {server_id} with different content; publish it as a replacement (the new one takes over the old one's computers, then the old one is removed), or change the version")]
     NameTaken { name: String, server_id: String },
     #[error("the server does not hold what was sent for package {server_id}: {detail}. The package was removed from the server again")]
     Mismatch { server_id: String, detail: String },
     #[error("the package files are not served at {url}: {detail}. Check the HTTPS/file server addresses (agents fetch https://<address>/<id>/info) and the web server's /download alias; nothing was activated")]
     NotServed { url: String, detail: String },
-    #[error("package {0} does not exist on the server (or was deleted); list the server's packages with `ocs-studio stats --list`")]
+    #[error("package {0} does not exist on the server (or was deleted); look it up in the server's package list")]
     NoSuchPackage(String),
     #[error("package {0} is not activated yet: publish it with the studio (which activates it) or activate it in the console first")]
     NotActivated(String),

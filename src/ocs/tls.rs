@@ -57,7 +57,7 @@ impl fmt::Display for TlsFailure {
             ),
             _ => match &self.ca_file {
                 Some(ca) => format!("the CA file {ca} did not sign this certificate: give the cacert.pem of the CA that did (the one deployed to the agents)"),
-                None => "give the CA that signed it with --ca FILE (the cacert.pem deployed to the agents), or install that CA in the system trust store".to_string(),
+                None => "give the file of the CA that signed it (the cacert.pem deployed to the agents), or install that CA in the system trust store".to_string(),
             },
         };
         write!(f, ". Fix: {fix}")

@@ -281,7 +281,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(f) => {
+        Err(mut f) => {
+            if let Some(hint) = cli_hint(f.code) {
+                f.message.push_str(&format!(" ({hint})"));
+            }
             if json {
                 println!("{}", serde_json::json!({ "ok": false, "error": { "code": f.code, "message": f.message } }));
             } else {
@@ -290,6 +293,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// How to act on an error from the command line: the core's messages name the action, the CLI its flag.
+fn cli_hint(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "launch_file_missing" => "--action execute --command \"…\"",
+        "exists" => "another --id, or --replace",
+        "windows_paths" => "--keep-bad-names keeps them",
+        "no_password" => "ocs-studio login --server URL --user NAME",
+        "name_taken" => "--replace publishes it as the replacement",
+        "no_such_package" => "ocs-studio stats --list",
+        "tls" => "--ca FILE",
+        _ => return None,
+    })
 }
 
 pub fn cancel_on_ctrl_c() -> CancelToken {
