@@ -109,6 +109,8 @@ pub struct ServerSession {
     pub password_from: Option<Store>,
     /// Where the typed password was saved, when asked to.
     pub saved_in: Option<Store>,
+    /// Where agents fetch packages unless the admin says otherwise: `<console host>/download`.
+    pub download_location: String,
 }
 
 #[derive(Serialize, specta::Type)]
@@ -333,7 +335,7 @@ async fn connect_server(spec: ServerSpec, password: Option<String>, remember: bo
         tracing::warn!(error = %e, "could not add the server to the saved list");
     }
     let key = format!("{}@{}", spec.user, console.base_url());
-    let session = ServerSession { key: key.clone(), url: console.base_url().to_string(), user: spec.user.clone(), console: console.version.clone(), password_from: from, saved_in };
+    let session = ServerSession { key: key.clone(), url: console.base_url().to_string(), user: spec.user.clone(), console: console.version.clone(), password_from: from, saved_in, download_location: console.default_download_location() };
     servers.sessions.lock().expect("sessions lock").insert(key, console);
     Ok(session)
 }
@@ -372,6 +374,20 @@ async fn publish_package(
     let r = ocs::publish(&console, std::path::Path::new(&dir), &options, &sink, &cancel).await;
     *jobs.current.lock().expect("jobs lock") = None;
     Ok(r?)
+}
+
+/// What publishing a built package folder starts from (the name and fragment size its build kept).
+#[tauri::command]
+#[specta::specta]
+fn publish_defaults(dir: String) -> PublishOptions {
+    ocs::default_options(Path::new(&dir))
+}
+
+/// What the Deploy screen starts from: the first ring (TAG contains ALPHA) and the gate's threshold.
+#[tauri::command]
+#[specta::specta]
+fn deploy_defaults() -> ocs::DeployDefaults {
+    ocs::DeployDefaults::default()
 }
 
 #[tauri::command]
@@ -426,6 +442,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         rename_notification_text,
         delete_notification_text,
         compute_footprint,
+        publish_defaults,
+        deploy_defaults,
         saved_servers,
         connect_server,
         forget_server,

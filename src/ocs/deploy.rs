@@ -96,6 +96,25 @@ async fn affect_with(c: &Console, server_id: &str, current: &PackageStats, acts:
     Ok(DeployReport { server_id: server_id.to_string(), enable_id, assigned: todo, already })
 }
 
+/// The procedure's first ring: test computers whose TAG contains ALPHA.
+pub const FIRST_RING_TAG: &str = "ALPHA";
+/// The share of a ring's finished computers that must have succeeded before the next ring, by default.
+pub const DEFAULT_MIN_SUCCESS: f64 = 90.0;
+
+/// What the Deploy screen and `deploy` start from.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeployDefaults {
+    pub filter: ComputerFilter,
+    pub rule: RingRule,
+}
+
+impl Default for DeployDefaults {
+    fn default() -> Self {
+        DeployDefaults { filter: ComputerFilter { tag: Some(FIRST_RING_TAG.into()), name: None }, rule: RingRule { after: FIRST_RING_TAG.into(), min_success: DEFAULT_MIN_SUCCESS } }
+    }
+}
+
 /// "Only after ring `after` succeeded on at least `min_success` % of its finished computers".
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

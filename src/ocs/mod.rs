@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
-pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployReport, GateVerdict, RingGate, RingRule};
-pub use publish::{publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
+pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
+pub use publish::{default_description, default_options, package_os, publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
 pub use tls::{CertInfo, TlsFailure};

@@ -160,6 +160,39 @@ impl StepDetail {
     }
 }
 
+/// The options a built package folder publishes with by default: the name, description and fragment size its
+/// build kept beside it (`OUT/<ID>.package.toml`), its target OS (from the kept manifest, else from the archive's
+/// first bytes), the console's default locations. `name` is empty when the folder was not built by the studio.
+pub fn default_options(dir: &Path) -> PublishOptions {
+    let kept = crate::manifest::Manifest::load(&crate::build::kept_manifest_path(dir)).ok();
+    PublishOptions {
+        name: kept.as_ref().map(|m| m.display_name()).unwrap_or_default(),
+        description: kept.as_ref().map(|m| m.package.description.clone()).filter(|d| !d.is_empty()).unwrap_or_else(default_description),
+        os: kept.as_ref().map(|m| m.package.os).unwrap_or_else(|| package_os(dir)),
+        fragment_size: kept.as_ref().map(|m| m.fragments.size.0),
+        info_location: None,
+        fragment_location: None,
+        replace: false,
+    }
+}
+
+/// The console's description of a package the studio published without one.
+pub fn default_description() -> String {
+    format!("Published by OCS Package Studio {}", crate::VERSION)
+}
+
+/// The agents a built package is for, from its first fragment: a zip is for Windows, a gzip for Linux/macOS.
+pub fn package_os(dir: &Path) -> TargetOs {
+    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut head = [0u8; 2];
+    let gzip = std::fs::File::open(dir.join(format!("{id}-1"))).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && head == [0x1f, 0x8b];
+    if gzip {
+        TargetOs::Linux
+    } else {
+        TargetOs::Windows
+    }
+}
+
 /// One step of a publication, as shown while it runs and in the report.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -1,12 +1,12 @@
 //! The server commands: login, logout, publish, deploy, stats, delete. Each one is a thin caller of `ocs_studio::ocs`.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ocs_studio::credentials;
 use ocs_studio::ocs::{self, ComputerFilter, Console, OcsError, PublishOptions, ServerSpec};
-use ocs_studio::{BuildOptions, ByteSize, Project, TargetOs};
+use ocs_studio::{BuildOptions, ByteSize, Project};
 
 use crate::{cancel_on_ctrl_c, locate, progress_bar, Failure, OsArg};
 
@@ -91,7 +91,7 @@ pub struct DeployArgs {
     #[command(flatten)]
     pub server: ServerArgs,
     /// Computers whose TAG contains this text (case-insensitive)
-    #[arg(long, default_value = "ALPHA", conflicts_with = "all")]
+    #[arg(long, default_value = ocs::FIRST_RING_TAG, conflicts_with = "all")]
     tag: String,
     /// Computers whose name contains this text (with --tag: both must match)
     #[arg(long)]
@@ -103,7 +103,7 @@ pub struct DeployArgs {
     #[arg(long)]
     after: Option<String>,
     /// Success rate the previous ring needs, in percent of its finished computers
-    #[arg(long, default_value_t = 90.0, requires = "after")]
+    #[arg(long, default_value_t = ocs::DEFAULT_MIN_SUCCESS, requires = "after")]
     min_success: f64,
     /// Show the computers that would get the package, assign nothing
     #[arg(long)]
@@ -205,49 +205,37 @@ pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
 
 /// A package folder as is, or a folder/manifest built first into a temporary folder.
 fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<tempfile::TempDir>), Failure> {
-    let mut opts = PublishOptions {
-        name: String::new(),
-        description: String::new(),
-        os: TargetOs::Windows,
-        fragment_size: None,
-        info_location: a.info_location.clone(),
-        fragment_location: a.fragment_location.clone(),
-        replace: a.replace,
-    };
     let is_package = a.source.join("info").is_file();
-    // A package folder publishes under the name it was built with: the manifest `build` kept beside it.
-    let kept = ocs_studio::build::kept_manifest_path(&a.source);
-    let manifest_src = if is_package { a.manifest.clone().or_else(|| kept.is_file().then_some(kept.clone())) } else { Some(a.source.clone()) };
     let mut temp = None;
-    let dir = if let Some(src) = manifest_src {
-        let loc = locate(&src, a.os.map(Into::into))?;
-        let m = &loc.manifest;
-        opts.name = m.display_name();
-        opts.description = m.package.description.clone();
-        opts.os = m.package.os;
-        opts.fragment_size = Some(m.fragments.size.0);
-        if is_package {
-            a.source.clone()
-        } else {
-            let t = tempfile::Builder::new().prefix("ocs-studio-publish-").tempdir().map_err(|e| Failure::from(("output", e)))?;
-            let cancel = cancel_on_ctrl_c();
-            let (bar, sink) = progress_bar();
-            let project = Project { manifest: m, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
-            let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), ..Default::default() }, &sink, &cancel);
-            bar.finish_and_clear();
-            let r = r.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
-            if !a.server.json {
-                eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(&r));
+    let (dir, mut opts) = if is_package {
+        // A package folder publishes with what its build kept beside it (name, fragment size…), or --manifest.
+        let mut opts = ocs::default_options(&a.source);
+        if let Some(src) = &a.manifest {
+            let m = locate(src, a.os.map(Into::into))?.manifest;
+            (opts.name, opts.os, opts.fragment_size) = (m.display_name(), m.package.os, Some(m.fragments.size.0));
+            if !m.package.description.is_empty() {
+                opts.description = m.package.description.clone();
             }
-            let dir = r.dir.clone();
-            temp = Some(t);
-            dir
         }
+        (a.source.clone(), opts)
     } else {
-        a.source.clone()
+        let loc = locate(&a.source, a.os.map(Into::into))?;
+        let t = tempfile::Builder::new().prefix("ocs-studio-publish-").tempdir().map_err(|e| Failure::from(("output", e)))?;
+        let cancel = cancel_on_ctrl_c();
+        let (bar, sink) = progress_bar();
+        let project = Project { manifest: &loc.manifest, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
+        let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), ..Default::default() }, &sink, &cancel);
+        bar.finish_and_clear();
+        let r = r.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
+        if !a.server.json {
+            eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(&r));
+        }
+        temp = Some(t);
+        let opts = ocs::default_options(&r.dir);
+        (r.dir, opts)
     };
-    if is_package && opts.name.is_empty() {
-        opts.os = a.os.map(Into::into).unwrap_or_else(|| guess_os(&dir));
+    if let Some(os) = a.os {
+        opts.os = os.into();
     }
     if let Some(n) = &a.name {
         opts.name = n.clone();
@@ -258,29 +246,15 @@ fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<te
             message: format!(
                 "{} has no name kept with it ({} is missing, so it was not built by this studio or was moved without it): give the name the console will show with --name \"Name Version\", or its manifest with --manifest",
                 a.source.display(),
-                kept.display()
+                ocs_studio::build::kept_manifest_path(&a.source).display()
             ),
         });
     }
     if let Some(d) = &a.description {
         opts.description = d.clone();
     }
-    if opts.description.is_empty() {
-        opts.description = format!("Published by OCS Package Studio {}", ocs_studio::VERSION);
-    }
+    (opts.info_location, opts.fragment_location, opts.replace) = (a.info_location.clone(), a.fragment_location.clone(), a.replace);
     Ok((dir, opts, temp))
-}
-
-/// A zip (PK) first fragment means Windows; gzip means Linux.
-fn guess_os(dir: &Path) -> TargetOs {
-    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut head = [0u8; 2];
-    let is_gzip = std::fs::File::open(dir.join(format!("{id}-1"))).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok() && head == [0x1f, 0x8b];
-    if is_gzip {
-        TargetOs::Linux
-    } else {
-        TargetOs::Windows
-    }
 }
 
 pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
