@@ -29,8 +29,8 @@ step "tests judged by the real OCS console and the real agent (in a fresh sessio
 # keyctl session: the keyring tests get a kernel session keyring of their own, gone when they end.
 keyctl session - cargo test --workspace --locked --test real_console --test real_agent --test real_publish -- --ignored
 
-step "UI: type check, build, app with the UI embedded"
-(cd ui && npm run --silent app:build:debug)
+step "UI: component tests (vitest), type check, build, app with the UI embedded"
+(cd ui && npm test --silent && npm run --silent app:build:debug)
 
 step "window tests under Xvfb (tauri-driver + WebKitWebDriver)"
 # STUDIO_OCS_*: the window also publishes, deploys and shows results against the loopback server.

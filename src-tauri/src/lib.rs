@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ocs_studio::credentials::{self, Store};
-use ocs_studio::manifest::Located;
 use ocs_studio::ocs::{
     self, Computer, ComputerFilter, Console, ConsoleVersion, DeployReport, OcsError, PackageStats, PublishOptions, PublishReport, RingGate,
     RingRule, ServerPackage, ServerSpec,
@@ -18,7 +17,7 @@ use ocs_studio::notify::{self, library, PreviewOutput, PreviewRequest};
 use ocs_studio::package::{self, OpenedPackage, RecentPackage};
 use ocs_studio::script::{self, ScriptOutput, ScriptRequest};
 use ocs_studio::verify::VerifyOptions;
-use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, TargetOs, VerifyReport};
+use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, VerifyReport};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -47,22 +46,6 @@ pub struct AppInfo {
     pub version: String,
     /// Where packages go unless the admin picks another folder.
     pub default_out_dir: String,
-}
-
-/// What the Start screen learns from a dropped folder.
-#[derive(Serialize, specta::Type)]
-pub struct FolderSummary {
-    pub folder: String,
-    pub manifest_file: Option<String>,
-    pub name: String,
-    pub version: String,
-    pub priority: u8,
-    pub os: TargetOs,
-    /// ACT and its value (the file to launch, the command or the target path).
-    pub action: String,
-    pub action_value: String,
-    /// Files, installers found (with MSI properties), warnings, suggested command.
-    pub analysis: ocs_studio::scan::Analysis,
 }
 
 /// A build from the window: the package as its screens hold it (every choice), where its manifest lives (paths in
@@ -136,41 +119,6 @@ async fn pick_folder() -> Option<String> {
     rfd::AsyncFileDialog::new().pick_folder().await.map(|h| h.path().to_string_lossy().into_owned())
 }
 
-#[tauri::command]
-#[specta::specta]
-async fn analyze_folder(path: String) -> Result<FolderSummary, AppError> {
-    tauri::async_runtime::spawn_blocking(move || analyze(&path)).await.map_err(|e| AppError::new(ErrorCode::Internal, e))?
-}
-
-fn analyze(path: &str) -> Result<FolderSummary, AppError> {
-    let located = Located::resolve(std::path::Path::new(path), TargetOs::Windows).map_err(|e| AppError::new(ErrorCode::Manifest, e))?;
-    let m = &located.manifest;
-    let project = Project { manifest: m, base_dir: &located.base_dir, manifest_file: located.file.as_deref() };
-    let cancel = CancelToken::new();
-    let listing = project
-        .list(&cancel)
-        .map_err(|e| AppError::new(ErrorCode::Source, e))?
-        .ok_or_else(|| AppError::new(ErrorCode::Source, "this manifest packages no folder (command-only package)"))?;
-    let analysis = ocs_studio::scan::analyze(&listing, &cancel).map_err(|e| AppError::new(ErrorCode::Source, e))?;
-    let (_, value) = m.action.attribute();
-    // Without a manifest, the MSI's own name and version are the best label.
-    let msi = analysis.installers.iter().find(|i| i.msi.product_name.is_some()).map(|i| &i.msi);
-    let (name, version) = match (&located.file, msi) {
-        (None, Some(p)) => (p.product_name.clone().unwrap_or_default(), p.product_version.clone().unwrap_or_default()),
-        _ => (m.package.name.clone(), m.package.version.clone()),
-    };
-    Ok(FolderSummary {
-        folder: path.to_string(),
-        manifest_file: located.file.as_ref().map(|p| p.to_string_lossy().into_owned()),
-        name,
-        version,
-        priority: m.package.priority,
-        os: m.package.os,
-        action: m.action.act().to_string(),
-        action_value: value.to_string(),
-        analysis,
-    })
-}
 
 #[tauri::command]
 #[specta::specta]
@@ -427,7 +375,6 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
         app_info,
         pick_folder,
-        analyze_folder,
         build_package,
         cancel_build,
         verify_package,
@@ -485,9 +432,9 @@ mod tests {
     }
 
     #[test]
-    fn analyze_reports_actionable_errors() {
-        let e = super::analyze("/definitely/not/here").err().unwrap();
-        assert_eq!(e.code, ocs_studio::ErrorCode::Manifest);
+    fn opening_a_missing_folder_is_an_actionable_error() {
+        let e = tauri::async_runtime::block_on(super::open_package("/definitely/not/here".into())).err().unwrap();
+        assert_eq!(e.code, ocs_studio::ErrorCode::Source);
         assert!(e.message.contains("does not exist"), "{}", e.message);
     }
 }

@@ -7,10 +7,39 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Opens the system folder chooser (async: a sync command would block the GTK main thread). */
 	pickFolder: () => __TAURI_INVOKE<string | null>("pick_folder"),
-	analyzeFolder: (path: string) => typedError<FolderSummary_Serialize, AppError>(__TAURI_INVOKE("analyze_folder", { path })),
-	buildPackage: (request: BuildRequest, onProgress: Channel<Progress_Deserialize>) => typedError<BuildReport_Serialize, AppError>(__TAURI_INVOKE("build_package", { request, onProgress })),
+	buildPackage: (request: BuildRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<BuildReport_Serialize, AppError>(__TAURI_INVOKE("build_package", { request, onProgress })),
 	cancelBuild: () => __TAURI_INVOKE<boolean>("cancel_build"),
 	verifyPackage: (dir: string) => typedError<VerifyReport_Serialize, AppError>(__TAURI_INVOKE("verify_package", { dir })),
+	/**
+	 *  Opens an application folder, its package.toml or a built package folder: every choice, where it is saved,
+	 *  and the folder's analysis.
+	 */
+	openPackage: (path: string) => typedError<OpenedPackage_Serialize, AppError>(__TAURI_INVOKE("open_package", { path })),
+	/**  Saves every choice of the package to its manifest (checked first; written atomically). */
+	savePackage: (manifestFile: string, manifest: Manifest_Deserialize) => typedError<null, AppError>(__TAURI_INVOKE("save_package", { manifestFile, manifest })),
+	recentPackages: () => __TAURI_INVOKE<RecentPackage[]>("recent_packages"),
+	/**  The install.bat a template gives for the folder, and what the folder's install.bat holds today. */
+	generateScript: (request: ScriptRequest_Deserialize) => typedError<ScriptOutput_Serialize, AppError>(__TAURI_INVOKE("generate_script", { request })),
+	/**
+	 *  Writes install.bat (in the PCs' code page) and keeps the template in the manifest; an install.bat that was not
+	 *  generated is replaced only with `overwrite` (the screen shows what would change first).
+	 */
+	writeScript: (request: ScriptRequest_Deserialize, overwrite: boolean) => typedError<ScriptOutput_Serialize, AppError>(__TAURI_INVOKE("write_script", { request, overwrite })),
+	/**  The notification as the PC will show it, with its lint (called on each keystroke: no disk access). */
+	previewNotification: (request: PreviewRequest_Deserialize) => __TAURI_INVOKE<PreviewOutput>("preview_notification", { request }),
+	notificationTexts: () => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("notification_texts")),
+	saveNotificationText: (template: Template_Deserialize) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("save_notification_text", { template })),
+	renameNotificationText: (id: string, title: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("rename_notification_text", { id, title })),
+	deleteNotificationText: (id: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("delete_notification_text", { id })),
+	/**
+	 *  Measures the package (compressing without writing: progress, cancel with `cancel_build`) and gives the
+	 *  footprint on the PCs and the delivery plan for every fragment size of the slider.
+	 */
+	computeFootprint: (request: FootprintRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<SourceFootprint_Serialize, AppError>(__TAURI_INVOKE("compute_footprint", { request, onProgress })),
+	/**  What publishing a built package folder starts from (the name and fragment size its build kept). */
+	publishDefaults: (dir: string) => __TAURI_INVOKE<PublishOptions_Serialize>("publish_defaults", { dir }),
+	/**  What the Deploy screen starts from: the first ring (TAG contains ALPHA) and the gate's threshold. */
+	deployDefaults: () => __TAURI_INVOKE<DeployDefaults_Serialize>("deploy_defaults"),
 	savedServers: () => __TAURI_INVOKE<ServerSpec_Serialize[]>("saved_servers"),
 	/**  Logs in with the typed password (saved in the keyring when `remember`), or with the saved one. */
 	connectServer: (spec: ServerSpec_Deserialize, password: string | null, remember: boolean) => typedError<ServerSession_Serialize, AppError>(__TAURI_INVOKE("connect_server", { spec, password, remember })),
@@ -27,13 +56,32 @@ export const commands = {
 };
 
 /* Types */
+/**  What the agent does with the package (`ACT`). */
+export type Action = 
+/**  Run a file of the package, with arguments (`NAME`), e.g. `install.bat`. The agent waits for all its children. */
+{ kind: "launch"; file: string } | 
+/**  Run a command line from the extraction folder (`COMMAND`), e.g. `msiexec /i "App.msi" /qn`. */
+{ kind: "execute"; command: string } | 
+/**  Copy the files to a folder of the PC (`PATH`), e.g. `C:\Apps\Tool` or `INSTALL_PATH/tool`. */
+{ kind: "store"; path: string };
+
+/**  Advice on the package's size, with its figures; the window and the CLI word it. */
+export type Advice = 
+/**  Above 500 MiB: split it into several smaller packages (the procedure's advice). */
+{ kind: "split_large_package"; archive_bytes: number } | 
+/**
+ *  The agent checks for 3 × the package only, but the deployment needs more at its peak: a PC in between
+ *  accepts the package and fails during installation.
+ */
+{ kind: "peak_above_agent_check"; agent_bytes: number; peak_bytes: number };
+
 export type Analysis = Analysis_Serialize | Analysis_Deserialize;
 
 export type Analysis_Deserialize = {
 	root: string,
 	files: FileInfo[],
-	file_count: number | null,
-	total_bytes: number | null,
+	file_count: number,
+	total_bytes: number,
 	installers: Installer_Deserialize[],
 	/**  `install.bat` (or `install.sh`) at the root, if there is one. */
 	entry_script?: string | null,
@@ -48,8 +96,8 @@ export type Analysis_Deserialize = {
 export type Analysis_Serialize = {
 	root: string,
 	files: FileInfo[],
-	file_count: number | null,
-	total_bytes: number | null,
+	file_count: number,
+	total_bytes: number,
 	installers: Installer_Serialize[],
 	/**  `install.bat` (or `install.sh`) at the root, if there is one. */
 	entry_script: string | null,
@@ -63,7 +111,7 @@ export type Analysis_Serialize = {
 
 /**  An error as the UI shows it: a stable code to react on, and the core's message (what, where, how to fix). */
 export type AppError = {
-	code: string,
+	code: ErrorCode,
 	message: string,
 };
 
@@ -87,7 +135,7 @@ export type BuildReport = BuildReport_Serialize | BuildReport_Deserialize;
 
 /**  What a build produced. */
 export type BuildReport_Deserialize = {
-	id: number | null,
+	id: number,
 	name: string,
 	os: TargetOs,
 	action: string,
@@ -95,23 +143,23 @@ export type BuildReport_Deserialize = {
 	digest_algo: string,
 	digest_encode: string,
 	/**  Number of fragment files. */
-	fragments: number | null,
+	fragments: number,
 	/**  The chosen (largest) fragment size in bytes. */
-	fragment_size: number | null,
-	fragment_sizes: (number | null)[],
+	fragment_size: number,
+	fragment_sizes: number[],
 	archive_format?: ArchiveFormat | null,
-	archive_size: number | null,
-	file_count: number | null,
-	unpacked_bytes: number | null,
+	archive_size: number,
+	file_count: number,
+	unpacked_bytes: number,
 	dir: string,
 	info: string,
-	duration_ms: number | null,
+	duration_ms: number,
 	warnings: Warning[],
 };
 
 /**  What a build produced. */
 export type BuildReport_Serialize = {
-	id: number | null,
+	id: number,
 	name: string,
 	os: TargetOs,
 	action: string,
@@ -119,30 +167,55 @@ export type BuildReport_Serialize = {
 	digest_algo: string,
 	digest_encode: string,
 	/**  Number of fragment files. */
-	fragments: number | null,
+	fragments: number,
 	/**  The chosen (largest) fragment size in bytes. */
-	fragment_size: number | null,
-	fragment_sizes: (number | null)[],
+	fragment_size: number,
+	fragment_sizes: number[],
 	archive_format: ArchiveFormat | null,
-	archive_size: number | null,
-	file_count: number | null,
-	unpacked_bytes: number | null,
+	archive_size: number,
+	file_count: number,
+	unpacked_bytes: number,
 	dir: string,
 	info: string,
-	duration_ms: number | null,
+	duration_ms: number,
 	warnings: Warning[],
 };
 
-/**  The fields the Build screen lets the admin change before building. */
-export type BuildRequest = {
-	folder: string,
+/**
+ *  A build from the window: the package as its screens hold it (every choice), where its manifest lives (paths in
+ *  it are relative to that folder; the file need not exist yet), and where the package goes.
+ */
+export type BuildRequest = BuildRequest_Serialize | BuildRequest_Deserialize;
+
+/**
+ *  A build from the window: the package as its screens hold it (every choice), where its manifest lives (paths in
+ *  it are relative to that folder; the file need not exist yet), and where the package goes.
+ */
+export type BuildRequest_Deserialize = {
+	manifest_file: string,
+	manifest: Manifest_Deserialize,
 	out_dir: string,
-	name: string,
-	version: string,
-	priority: number,
 	/**  Build even with paths a Windows PC cannot unzip (the admin chose "Keep them and build"). */
 	keep_bad_names: boolean,
 };
+
+/**
+ *  A build from the window: the package as its screens hold it (every choice), where its manifest lives (paths in
+ *  it are relative to that folder; the file need not exist yet), and where the package goes.
+ */
+export type BuildRequest_Serialize = {
+	manifest_file: string,
+	manifest: Manifest_Serialize,
+	out_dir: string,
+	/**  Build even with paths a Windows PC cannot unzip (the admin chose "Keep them and build"). */
+	keep_bad_names: boolean,
+};
+
+/**  How a size travels as JSON (and so to TypeScript): `"5MiB"` for whole units, else a number of bytes. */
+export type ByteSizeJson = string | number;
+
+/**  An OEM code page the studio can write batch files in. 850 (Western Europe, French) by default. */
+export type CodePage = number;
 
 /**  A computer as the console lists it. */
 export type Computer = {
@@ -183,6 +256,21 @@ export type ConsoleVersion_Serialize = {
 	flow: BuildFlow,
 };
 
+/**  What the Deploy screen and `deploy` start from. */
+export type DeployDefaults = DeployDefaults_Serialize | DeployDefaults_Deserialize;
+
+/**  What the Deploy screen and `deploy` start from. */
+export type DeployDefaults_Deserialize = {
+	filter: ComputerFilter_Deserialize,
+	rule: RingRule,
+};
+
+/**  What the Deploy screen and `deploy` start from. */
+export type DeployDefaults_Serialize = {
+	filter: ComputerFilter_Serialize,
+	rule: RingRule,
+};
+
 export type DeployOutcome = DeployOutcome_Serialize | DeployOutcome_Deserialize;
 
 export type DeployOutcome_Deserialize = {
@@ -205,6 +293,112 @@ export type DeployReport = {
 	already: Computer[],
 };
 
+export type DigestAlgo = DigestAlgo_Serialize | DigestAlgo_Deserialize;
+
+export type DigestAlgo_Deserialize = "MD5" | "md5" | "SHA1" | "sha1" | "SHA256" | "sha256";
+
+export type DigestAlgo_Serialize = "MD5" | "SHA1" | "SHA256";
+
+export type DigestEncoding = DigestEncoding_Serialize | DigestEncoding_Deserialize;
+
+export type DigestEncoding_Deserialize = "Hexa" | "hexa" | "hex" | "Base64" | "base64";
+
+export type DigestEncoding_Serialize = "Hexa" | "Base64";
+
+export type DigestSettings = DigestSettings_Serialize | DigestSettings_Deserialize;
+
+export type DigestSettings_Deserialize = {
+	algorithm?: DigestAlgo_Deserialize,
+	encoding?: DigestEncoding_Deserialize,
+};
+
+export type DigestSettings_Serialize = {
+	algorithm: DigestAlgo_Serialize,
+	encoding: DigestEncoding_Serialize,
+};
+
+/**  The message shown after the installation (`NEED_DONE_ACTION`). */
+export type DoneMessage = DoneMessage_Serialize | DoneMessage_Deserialize;
+
+/**  The message shown after the installation (`NEED_DONE_ACTION`). */
+export type DoneMessage_Deserialize = {
+	enabled?: boolean,
+	text?: string,
+};
+
+/**  The message shown after the installation (`NEED_DONE_ACTION`). */
+export type DoneMessage_Serialize = {
+	enabled: boolean,
+	text: string,
+};
+
+/**
+ *  The download settings of the server (Configuration → Deployment in the console). The defaults are what a fresh
+ *  Debian server uses: the console's `config` rows override Apache's OCS_OPT_DOWNLOAD_* values.
+ */
+export type DownloadCycle = DownloadCycle_Serialize | DownloadCycle_Deserialize;
+
+/**
+ *  The download settings of the server (Configuration → Deployment in the console). The defaults are what a fresh
+ *  Debian server uses: the console's `config` rows override Apache's OCS_OPT_DOWNLOAD_* values.
+ */
+export type DownloadCycle_Deserialize = {
+	period_length?: number,
+	cycle_latency_s?: number,
+	frag_latency_s?: number,
+	period_latency_s?: number,
+	/**  What one PC gets from the server, in megabits per second. */
+	bandwidth_mbit_s?: number | null,
+};
+
+/**
+ *  The download settings of the server (Configuration → Deployment in the console). The defaults are what a fresh
+ *  Debian server uses: the console's `config` rows override Apache's OCS_OPT_DOWNLOAD_* values.
+ */
+export type DownloadCycle_Serialize = {
+	period_length: number,
+	cycle_latency_s: number,
+	frag_latency_s: number,
+	period_latency_s: number,
+	/**  What one PC gets from the server, in megabits per second. */
+	bandwidth_mbit_s: number | null,
+};
+
+/**  What went wrong, as a stable code. The message beside it says what, where and how to fix. */
+export type ErrorCode = 
+/**  The application folder or a file in it cannot be read or packaged. */
+"source" | 
+/**  The manifest (package.toml) or a setting is not valid. */
+"manifest" | 
+/**  The fragment size or count is not possible. */
+"fragments" | "launch_file_missing" | "invalid_id" | 
+/**  A package folder with that ID already exists. */
+"exists" | 
+/**  The output folder cannot be written. */
+"output" | 
+/**  Paths a Windows PC cannot unzip. */
+"windows_paths" | 
+/**  An install.bat template cannot be written with these values. */
+"script" | 
+/**  The notification text library cannot be read or written. */
+"texts" | 
+/**  The fragment plan cannot be computed. */
+"plan" | "cancelled" | "bad_url" | "insecure_http" | "unreachable" | "tls" | "not_a_console" | "login_refused" | "no_password" | "keyring" | "forbidden" | "upload_too_large" | "console_error" | "console_unexpected" | "name_taken" | "server_mismatch" | "not_served" | "no_such_package" | "not_activated" | "priority_above_period" | "ring_gate" | 
+/**  The studio refused a value before sending anything. */
+"refused" | 
+/**  The built package cannot be read. */
+"package" | 
+/**  The package folder cannot be read for verification. */
+"verify" | 
+/**  The studio's settings (saved servers, texts) cannot be written. */
+"settings" | 
+/**  No computer matches the filter. */
+"no_computers" | 
+/**  The window lost its session with the server. */
+"not_connected" | 
+/**  A fault of the studio itself. */
+"internal";
+
 /**  A state in the admin's words. */
 export type Explanation = {
 	code: string,
@@ -217,41 +411,76 @@ export type Explanation = {
 
 export type FileInfo = {
 	path: string,
-	size: number | null,
+	size: number,
 };
 
-/**  What the Start screen learns from a dropped folder. */
-export type FolderSummary = FolderSummary_Serialize | FolderSummary_Deserialize;
-
-/**  What the Start screen learns from a dropped folder. */
-export type FolderSummary_Deserialize = {
-	folder: string,
-	manifest_file?: string | null,
-	name: string,
-	version: string,
-	priority: number,
-	os: TargetOs,
-	/**  ACT and its value (the file to launch, the command or the target path). */
-	action: string,
-	action_value: string,
-	/**  Files, installers found (with MSI properties), warnings, suggested command. */
-	analysis: Analysis_Deserialize,
+export type Footprint = {
+	archive_bytes: number,
+	unzipped_bytes: number,
+	install_estimate_bytes: number,
+	/**  Space used on the PC at each phase (fragments, reassembled archive, unpacked files, installation). */
+	phases: Phase[],
+	/**  The most the PC holds at once during the deployment. */
+	peak_bytes: number,
+	/**  Below this free space the Windows agent answers ERR_OUT_OF_SPACE (3 × the package). */
+	agent_required_free_bytes: number,
+	/**  The seed's rule of thumb (5 × the package). */
+	seed_rule_bytes: number,
+	/**  What to ask of the PCs: the peak or the seed's rule, whichever is larger. */
+	recommended_free_bytes: number,
+	local_disks: LocalDisk[],
+	advice: Advice[],
 };
 
-/**  What the Start screen learns from a dropped folder. */
-export type FolderSummary_Serialize = {
-	folder: string,
-	manifest_file: string | null,
-	name: string,
-	version: string,
-	priority: number,
-	os: TargetOs,
-	/**  ACT and its value (the file to launch, the command or the target path). */
-	action: string,
-	action_value: string,
-	/**  Files, installers found (with MSI properties), warnings, suggested command. */
-	analysis: Analysis_Serialize,
+/**  What the Footprint & fragments screen (and `footprint` / `plan`) asks for a folder or manifest. */
+export type FootprintRequest = FootprintRequest_Serialize | FootprintRequest_Deserialize;
+
+/**  What the Footprint & fragments screen (and `footprint` / `plan`) asks for a folder or manifest. */
+export type FootprintRequest_Deserialize = {
+	/**  The application folder or its `package.toml`. */
+	source: string,
+	/**  Target agents (the archive format); default: the manifest's. */
+	os?: TargetOs | null,
+	/**  The package's priority, for the delivery times; default: the manifest's. */
+	priority?: number | null,
+	/**  The server's download cycle; default: a fresh Debian server's. */
+	cycle?: DownloadCycle_Deserialize | null,
 };
+
+/**  What the Footprint & fragments screen (and `footprint` / `plan`) asks for a folder or manifest. */
+export type FootprintRequest_Serialize = {
+	/**  The application folder or its `package.toml`. */
+	source: string,
+	/**  Target agents (the archive format); default: the manifest's. */
+	os: TargetOs | null,
+	/**  The package's priority, for the delivery times; default: the manifest's. */
+	priority: number | null,
+	/**  The server's download cycle; default: a fresh Debian server's. */
+	cycle: DownloadCycle_Serialize | null,
+};
+
+export type Fragments = Fragments_Serialize | Fragments_Deserialize;
+
+export type Fragments_Deserialize = {
+	/**  Largest fragment; the seed recommends 5 to 10 MiB. */
+	size?: ByteSizeJson,
+};
+
+export type Fragments_Serialize = {
+	/**  Largest fragment; the seed recommends 5 to 10 MiB. */
+	size: ByteSizeJson,
+};
+
+/**  Why a ring gate is open or closed. */
+export type GateVerdict = 
+/**  No computer of the previous ring has the package: deploy to that ring first. */
+"not_deployed" | 
+/**  None of the previous ring's computers has finished yet: wait for results. */
+"none_finished" | 
+/**  The previous ring's success rate is below the threshold: fix the failures first. */
+"below_threshold" | 
+/**  The previous ring did well enough. */
+"passed";
 
 /**  One installer found in the folder. */
 export type Installer = Installer_Serialize | Installer_Deserialize;
@@ -266,7 +495,7 @@ export type Installer_Deserialize = {
 	kind: InstallerKind,
 	/**  In plain words: "MSI package", "NSIS installer"… */
 	label: string,
-	size: number | null,
+	size: number,
 	/**  Switches for an unattended run, when the technology has standard ones. */
 	silent_args?: string | null,
 } & MsiInfo_Deserialize;
@@ -278,10 +507,32 @@ export type Installer_Serialize = {
 	kind: InstallerKind,
 	/**  In plain words: "MSI package", "NSIS installer"… */
 	label: string,
-	size: number | null,
+	size: number,
 	/**  Switches for an unattended run, when the technology has standard ones. */
 	silent_args: string | null,
 } & MsiInfo_Serialize;
+
+export type Level = 
+/**  Handled by the studio; shown so the admin knows. */
+"info" | 
+/**  The PC will not show what the admin expects. */
+"warning" | 
+/**  The text cannot be stored. */
+"error";
+
+export type Lint = {
+	level: Level,
+	code: string,
+	message: string,
+};
+
+export type LocalDisk = {
+	mount_point: string,
+	available_bytes: number,
+	total_bytes: number,
+	/**  Whether a PC with this much free space would take the package. */
+	enough: boolean,
+};
 
 export type MachineState = {
 	id: string,
@@ -291,6 +542,36 @@ export type MachineState = {
 	state: string,
 	/**  When the server recorded the state (the console's text), empty while waiting. */
 	since: string,
+};
+
+export type Manifest = Manifest_Serialize | Manifest_Deserialize;
+
+export type Manifest_Deserialize = {
+	package: PackageMeta_Deserialize,
+	/**  The folder to package. Absent only for a command-only EXECUTE package (no fragments). */
+	source?: Source_Deserialize | null,
+	action: Action,
+	/**  The template `install.bat` was generated from, so `ocs-studio script --regenerate` can redo it. */
+	script?: Script_Deserialize | null,
+	notification?: Notification_Deserialize,
+	after_install?: DoneMessage_Deserialize,
+	fragments?: Fragments_Deserialize,
+	digest?: DigestSettings_Deserialize,
+	windows?: WindowsSettings_Deserialize,
+};
+
+export type Manifest_Serialize = {
+	package: PackageMeta_Serialize,
+	/**  The folder to package. Absent only for a command-only EXECUTE package (no fragments). */
+	source?: Source_Serialize,
+	action: Action,
+	/**  The template `install.bat` was generated from, so `ocs-studio script --regenerate` can redo it. */
+	script?: Script_Serialize,
+	notification: Notification_Serialize,
+	after_install: DoneMessage_Serialize,
+	fragments: Fragments_Serialize,
+	digest: DigestSettings_Serialize,
+	windows: WindowsSettings_Serialize,
 };
 
 /**  The properties admins need from an MSI (the Property table and the summary information). */
@@ -325,6 +606,68 @@ export type MsiInfo_Serialize = {
 /**  How msiexec shows itself: nothing at all, or a progress bar without questions (the seed's /passive). */
 export type MsiUi = "quiet" | "passive";
 
+/**  The pre-install dialog. */
+export type Notification = Notification_Serialize | Notification_Deserialize;
+
+/**  The pre-install dialog. */
+export type Notification_Deserialize = {
+	/**  Show a message before installing (`NOTIFY_USER`). */
+	enabled?: boolean,
+	/**  The message, as the admin writes it: plain text or simple HTML; line breaks are kept. */
+	text?: string,
+	/**  Seconds before the installation starts by itself; 0 waits for the user (seed: 0). */
+	countdown?: number,
+	/**  Show a Cancel button (seed: no). Cancel reports ERR_ABORTED. */
+	can_abort?: boolean,
+	/**  Show a Delay button (seed: yes, except for urgent updates). */
+	can_delay?: boolean,
+};
+
+/**  The pre-install dialog. */
+export type Notification_Serialize = {
+	/**  Show a message before installing (`NOTIFY_USER`). */
+	enabled: boolean,
+	/**  The message, as the admin writes it: plain text or simple HTML; line breaks are kept. */
+	text: string,
+	/**  Seconds before the installation starts by itself; 0 waits for the user (seed: 0). */
+	countdown: number,
+	/**  Show a Cancel button (seed: no). Cancel reports ERR_ABORTED. */
+	can_abort: boolean,
+	/**  Show a Delay button (seed: yes, except for urgent updates). */
+	can_delay: boolean,
+};
+
+/**  An opened package: its manifest, where it lives, and what its folder holds. */
+export type OpenedPackage = OpenedPackage_Serialize | OpenedPackage_Deserialize;
+
+/**  An opened package: its manifest, where it lives, and what its folder holds. */
+export type OpenedPackage_Deserialize = {
+	/**  Every choice of every screen. Without a manifest file: the procedure's defaults, named after the MSI. */
+	manifest: Manifest_Deserialize,
+	/**  Where the manifest is saved (`<folder>/package.toml` when the folder had none yet). */
+	manifest_file: string,
+	/**  Whether that file exists already. */
+	saved: boolean,
+	/**  The application folder. */
+	folder: string,
+	/**  The folder's files, installers and warnings (`None` for a command-only package). */
+	analysis?: Analysis_Deserialize | null,
+};
+
+/**  An opened package: its manifest, where it lives, and what its folder holds. */
+export type OpenedPackage_Serialize = {
+	/**  Every choice of every screen. Without a manifest file: the procedure's defaults, named after the MSI. */
+	manifest: Manifest_Serialize,
+	/**  Where the manifest is saved (`<folder>/package.toml` when the folder had none yet). */
+	manifest_file: string,
+	/**  Whether that file exists already. */
+	saved: boolean,
+	/**  The application folder. */
+	folder: string,
+	/**  The folder's files, installers and warnings (`None` for a command-only package). */
+	analysis: Analysis_Serialize | null,
+};
+
 /**  How a state counts for the rollout. */
 export type Outcome = 
 /**  Installed (or already there). */
@@ -334,16 +677,115 @@ export type Outcome =
 /**  Not finished yet: waiting for the computer, or in progress. */
 "pending";
 
+export type PackageMeta = PackageMeta_Serialize | PackageMeta_Deserialize;
+
+export type PackageMeta_Deserialize = {
+	/**  The label shown everywhere in the console, with `version` appended. */
+	name: string,
+	version?: string,
+	description?: string,
+	os?: TargetOs,
+	/**  1 (first) … 9 (last). 0 is refused: it starves every other package. */
+	priority?: number,
+	/**  Scheme the agent uses for fragments (`info` is always fetched over HTTPS). */
+	protocol?: Protocol_Deserialize,
+};
+
+export type PackageMeta_Serialize = {
+	/**  The label shown everywhere in the console, with `version` appended. */
+	name: string,
+	version: string,
+	description: string,
+	os: TargetOs,
+	/**  1 (first) … 9 (last). 0 is refused: it starves every other package. */
+	priority: number,
+	/**  Scheme the agent uses for fragments (`info` is always fetched over HTTPS). */
+	protocol: Protocol_Serialize,
+};
+
 export type PackageStats = {
 	server_id: string,
 	name: string,
-	total: number | null,
+	total: number,
 	/**  By state, most frequent first. */
 	counts: StateCount[],
 	machines: MachineState[],
-	succeeded: number | null,
-	failed: number | null,
-	pending: number | null,
+	succeeded: number,
+	failed: number,
+	pending: number,
+};
+
+export type Phase = {
+	name: PhaseName,
+	bytes: number,
+};
+
+/**  The phases of a deployment on the PC, in order. */
+export type PhaseName = 
+/**  The fragments are downloaded. */
+"download" | 
+/**  The archive is rebuilt from them (both present until it is checked). */
+"reassemble" | 
+/**  The archive is unpacked next to itself. */
+"unpack" | 
+/**  The installer runs. */
+"install";
+
+export type Plan = {
+	fragment_size: number,
+	fragments: number,
+	largest: number,
+	smallest: number,
+	/**  Seconds for one PC, from its first cycle to the execution. */
+	delivery_seconds: number | null,
+	/**  Agent cycles (touches of this package) it takes. */
+	touches: number,
+	recommended: boolean,
+	notes: string[],
+};
+
+/**  The text as it will be stored and shown, its lint, and the dialogs drawn as the PC draws them. */
+export type PreviewOutput = {
+	/**  The text after the fixes (the typed text when none was asked). */
+	text: string,
+	/**  `NOTIFY_TEXT` as the agent receives it. */
+	agent_html: string,
+	/**  `NEED_DONE_ACTION_TEXT` as the agent receives it. */
+	done_html: string,
+	/**  Most serious first; with the end-of-installation text's own, if it has any. */
+	lints: Lint[],
+	/**  Both dialogs (those the options turn on) as a self-contained HTML fragment with its style. */
+	preview_html: string,
+	/**  No lint is an error: the text can be built. */
+	ok: boolean,
+};
+
+/**
+ *  What the Notification screen (and `notify-preview`) asks: the options as typed, the language of the dialog's
+ *  buttons, and whether to apply the safe fixes first.
+ */
+export type PreviewRequest = PreviewRequest_Serialize | PreviewRequest_Deserialize;
+
+/**
+ *  What the Notification screen (and `notify-preview`) asks: the options as typed, the language of the dialog's
+ *  buttons, and whether to apply the safe fixes first.
+ */
+export type PreviewRequest_Deserialize = {
+	notification: Notification_Deserialize,
+	done: DoneMessage_Deserialize,
+	french: boolean,
+	autofix: boolean,
+};
+
+/**
+ *  What the Notification screen (and `notify-preview`) asks: the options as typed, the language of the dialog's
+ *  buttons, and whether to apply the safe fixes first.
+ */
+export type PreviewRequest_Serialize = {
+	notification: Notification_Serialize,
+	done: DoneMessage_Serialize,
+	french: boolean,
+	autofix: boolean,
 };
 
 /**  One finding, with the agent's likely result and how to fix it. */
@@ -360,8 +802,8 @@ export type Progress = Progress_Serialize | Progress_Deserialize;
 /**  One progress report: `done` of `total` units (bytes unless told otherwise) in `stage`. */
 export type Progress_Deserialize = {
 	stage: Stage,
-	done: number | null,
-	total: number | null,
+	done: number,
+	total: number,
 	/**  The file being worked on, when there is one. */
 	current?: string | null,
 };
@@ -369,11 +811,17 @@ export type Progress_Deserialize = {
 /**  One progress report: `done` of `total` units (bytes unless told otherwise) in `stage`. */
 export type Progress_Serialize = {
 	stage: Stage,
-	done: number | null,
-	total: number | null,
+	done: number,
+	total: number,
 	/**  The file being worked on, when there is one. */
 	current: string | null,
 };
+
+export type Protocol = Protocol_Serialize | Protocol_Deserialize;
+
+export type Protocol_Deserialize = "HTTP" | "http" | "HTTPS" | "https";
+
+export type Protocol_Serialize = "HTTP" | "HTTPS";
 
 /**  What to publish as, and where agents will fetch it. */
 export type PublishOptions = PublishOptions_Serialize | PublishOptions_Deserialize;
@@ -428,10 +876,10 @@ export type PublishReport_Deserialize = {
 	already_published: boolean,
 	/**  The package this one replaced (its computers moved over, then deleted). */
 	replaced?: string | null,
-	moved_computers: number | null,
-	archive_size: number | null,
+	moved_computers: number,
+	archive_size: number,
 	digest: string,
-	fragments: number | null,
+	fragments: number,
 	/**  How the console was made to cut the package, and what differs from the local build. */
 	fragment_note: string,
 	/**  The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file). */
@@ -442,7 +890,7 @@ export type PublishReport_Deserialize = {
 	info_url: string,
 	fragment_url?: string | null,
 	steps: PublishStep[],
-	duration_ms: number | null,
+	duration_ms: number,
 };
 
 export type PublishReport_Serialize = {
@@ -455,10 +903,10 @@ export type PublishReport_Serialize = {
 	already_published: boolean,
 	/**  The package this one replaced (its computers moved over, then deleted). */
 	replaced: string | null,
-	moved_computers: number | null,
-	archive_size: number | null,
+	moved_computers: number,
+	archive_size: number,
 	digest: string,
-	fragments: number | null,
+	fragments: number,
 	/**  How the console was made to cut the package, and what differs from the local build. */
 	fragment_note: string,
 	/**  The whole-MiB size a 2.9+ console cut with (None: a 2.8 console's per-package count, or no file). */
@@ -469,14 +917,25 @@ export type PublishReport_Serialize = {
 	info_url: string,
 	fragment_url: string | null,
 	steps: PublishStep[],
-	duration_ms: number | null,
+	duration_ms: number,
 };
 
 /**  One step of a publication, as shown while it runs and in the report. */
 export type PublishStep = {
-	step: string,
-	detail: string,
-	ms: number | null,
+	step: PublishStepKind,
+	detail: StepDetail,
+	ms: number,
+};
+
+/**  The steps of a publication, in order (the progress reports carry them as `current`). */
+export type PublishStepKind = "verify" | "upload-limit" | "existing" | "fragment-setting" | "upload" | "collision" | "check-served" | "activate" | "replace";
+
+/**  A recently opened package, for the Start screen. */
+export type RecentPackage = {
+	manifest_file: string,
+	/**  "Name Version", read from the manifest (empty when it cannot be read any more). */
+	name: string,
+	exists: boolean,
 };
 
 /**  Whether the previous ring did well enough to widen the rollout. */
@@ -486,28 +945,30 @@ export type RingGate = RingGate_Serialize | RingGate_Deserialize;
 export type RingGate_Deserialize = {
 	/**  The previous ring's TAG text. */
 	ring: string,
-	machines: number | null,
-	finished: number | null,
-	succeeded: number | null,
+	machines: number,
+	finished: number,
+	succeeded: number,
 	/**  Successes among finished computers, in percent. */
 	rate?: number | null,
 	threshold: number | null,
 	open: boolean,
-	reason: string,
+	/**  Why the gate is open or closed; the numbers are the fields above. The window words it in its language. */
+	verdict: GateVerdict,
 };
 
 /**  Whether the previous ring did well enough to widen the rollout. */
 export type RingGate_Serialize = {
 	/**  The previous ring's TAG text. */
 	ring: string,
-	machines: number | null,
-	finished: number | null,
-	succeeded: number | null,
+	machines: number,
+	finished: number,
+	succeeded: number,
 	/**  Successes among finished computers, in percent. */
 	rate: number | null,
 	threshold: number | null,
 	open: boolean,
-	reason: string,
+	/**  Why the gate is open or closed; the numbers are the fields above. The window words it in its language. */
+	verdict: GateVerdict,
 };
 
 /**  "Only after ring `after` succeeded on at least `min_success` % of its finished computers". */
@@ -518,6 +979,68 @@ export type RingRule = {
 
 /**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
 export type Script = Script_Serialize | Script_Deserialize;
+
+/**  The generated script and what it would replace. */
+export type ScriptOutput = ScriptOutput_Serialize | ScriptOutput_Deserialize;
+
+/**  The generated script and what it would replace. */
+export type ScriptOutput_Deserialize = {
+	script: Script_Deserialize,
+	/**  The script's text (CRLF), as `cmd.exe` will read it once encoded. */
+	text: string,
+	code_page: CodePage,
+	name: string,
+	/**  The folder's `install.bat` today, read in that code page (or as UTF-8 when it is UTF-8); `None`: there is none. */
+	current?: string | null,
+	/**  The current file was generated from a template kept in the manifest (so overwriting it loses no edit). */
+	current_is_generated: boolean,
+	/**  Writing would change the file. */
+	changes: boolean,
+	success_codes: SuccessCode[],
+};
+
+/**  The generated script and what it would replace. */
+export type ScriptOutput_Serialize = {
+	script: Script_Serialize,
+	/**  The script's text (CRLF), as `cmd.exe` will read it once encoded. */
+	text: string,
+	code_page: CodePage,
+	name: string,
+	/**  The folder's `install.bat` today, read in that code page (or as UTF-8 when it is UTF-8); `None`: there is none. */
+	current: string | null,
+	/**  The current file was generated from a template kept in the manifest (so overwriting it loses no edit). */
+	current_is_generated: boolean,
+	/**  Writing would change the file. */
+	changes: boolean,
+	success_codes: SuccessCode[],
+};
+
+/**  What the window or the CLI asks for. */
+export type ScriptRequest = ScriptRequest_Serialize | ScriptRequest_Deserialize;
+
+/**  What the window or the CLI asks for. */
+export type ScriptRequest_Deserialize = {
+	/**  The application folder (its `package.toml`, if any, gives the kept template and the code page). */
+	folder: string,
+	/**  `None`: the template kept in the manifest, else the one the analysis suggests. */
+	choice?: TemplateChoice_Deserialize | null,
+	/**  The package name, for the comment and the log file name (default: the suggested name). */
+	name?: string | null,
+	/**  The PCs' OEM code page (default: the manifest's, 850). */
+	code_page?: CodePage | null,
+};
+
+/**  What the window or the CLI asks for. */
+export type ScriptRequest_Serialize = {
+	/**  The application folder (its `package.toml`, if any, gives the kept template and the code page). */
+	folder: string,
+	/**  `None`: the template kept in the manifest, else the one the analysis suggests. */
+	choice: TemplateChoice_Serialize | null,
+	/**  The package name, for the comment and the log file name (default: the suggested name). */
+	name: string | null,
+	/**  The PCs' OEM code page (default: the manifest's, 850). */
+	code_page: CodePage | null,
+};
 
 /**  A template and its parameters: what the manifest keeps so the script can be regenerated. */
 export type Script_Deserialize = { template: "msi-install"; msi: string; transforms?: string[]; properties?: { [key in string]: string }; ui?: MsiUi; 
@@ -554,6 +1077,8 @@ export type ServerSession_Deserialize = {
 	password_from?: Store | null,
 	/**  Where the typed password was saved, when asked to. */
 	saved_in?: Store | null,
+	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
+	download_location: string,
 };
 
 /**  A live session, as the UI refers to it. */
@@ -566,6 +1091,8 @@ export type ServerSession_Serialize = {
 	password_from: Store | null,
 	/**  Where the typed password was saved, when asked to. */
 	saved_in: Store | null,
+	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
+	download_location: string,
 };
 
 /**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
@@ -611,6 +1138,47 @@ export type Severity =
 /**  It works, but not as the admin probably expects. */
 "warning";
 
+export type Source = Source_Serialize | Source_Deserialize;
+
+/**  The footprint of a folder's package, and the delivery plan for every whole fragment size from 1 to 100 MiB. */
+export type SourceFootprint = SourceFootprint_Serialize | SourceFootprint_Deserialize;
+
+/**  The footprint of a folder's package, and the delivery plan for every whole fragment size from 1 to 100 MiB. */
+export type SourceFootprint_Deserialize = {
+	footprint: Footprint,
+	priority: number,
+	cycle: DownloadCycle_Deserialize,
+	/**  One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded. */
+	plans: Plan[],
+	/**  Why there is no plan (a priority above the period length), in English. */
+	plan_error?: string | null,
+};
+
+/**  The footprint of a folder's package, and the delivery plan for every whole fragment size from 1 to 100 MiB. */
+export type SourceFootprint_Serialize = {
+	footprint: Footprint,
+	priority: number,
+	cycle: DownloadCycle_Serialize,
+	/**  One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded. */
+	plans: Plan[],
+	/**  Why there is no plan (a priority above the period length), in English. */
+	plan_error: string | null,
+};
+
+export type Source_Deserialize = {
+	/**  Relative to the manifest's folder. */
+	folder: string,
+	/**  Glob patterns of files or folders left out. A pattern without `/` matches a name at any depth. */
+	exclude?: string[],
+};
+
+export type Source_Serialize = {
+	/**  Relative to the manifest's folder. */
+	folder: string,
+	/**  Glob patterns of files or folders left out. A pattern without `/` matches a name at any depth. */
+	exclude: string[],
+};
+
 /**  What a long job is doing right now. */
 export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" | 
 /**  Talking to the server: checks before and after an upload. */
@@ -618,20 +1186,109 @@ export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" |
 
 export type StateCount = {
 	state: string,
-	count: number | null,
+	count: number,
 	explanation: Explanation,
 };
+
+/**  What a step found or did, with its figures; the window words it in its language, the CLI in English. */
+export type StepDetail = 
+/**  The package passed the offline verification. */
+{ kind: "verified"; fragments: number; bytes: number; digest: string } | 
+/**  The archive fits the console's upload limit (`measured`: read from the console, else assumed). */
+{ kind: "within_upload_limit"; bytes: number; limit: number; measured: boolean } | 
+/**  The same package was already there: nothing is sent. */
+{ kind: "already_published"; server_id: string } | 
+/**  A package of that name exists and will be replaced. */
+{ kind: "replaces"; server_id: string } | 
+/**  No package has that name yet. */
+{ kind: "name_free" } | 
+/**  The console's global fragment setting used for this upload. */
+{ kind: "fragment_ratio"; mib: number } | 
+/**  Uploaded; the console created the package. */
+{ kind: "uploaded"; bytes: number; server_id: string } | 
+/**  Another upload took the same id in the same second: uploading again. */
+{ kind: "id_taken"; server_id: string } | 
+/**  The download server serves exactly the local `info`, and the fragments match the digest. */
+{ kind: "served"; info_url: string } | 
+/**  Activated with these locations. */
+{ kind: "activated"; enable_id: string; info_loc: string; pack_loc: string } | 
+/**  The replaced package's computers were moved over, then it was deleted. */
+{ kind: "replaced"; moved: number; old: string };
 
 /**  Where a password came from, for messages ("saved in …"). */
 export type Store = "environment" | "keyring" | 
 /**  The Linux kernel keyring of this login session (no Secret Service was available). */
 "session_keyring";
 
+/**  A success exit code of the agent, for the screen's list. */
+export type SuccessCode = {
+	code: number,
+	status: string,
+	meaning: string,
+};
+
 export type TargetOs = "windows" | "linux" | "macos";
+
+export type Template = Template_Serialize | Template_Deserialize;
+
+/**  The template the admin picked, with what they filled in; an empty field is completed from the folder. */
+export type TemplateChoice = TemplateChoice_Serialize | TemplateChoice_Deserialize;
+
+/**  The template the admin picked, with what they filled in; an empty field is completed from the folder. */
+export type TemplateChoice_Deserialize = 
+/**  `msiexec /i`: the folder's only MSI unless one is named. */
+{ template: "msi-install"; msi?: string | null; transforms?: string[]; properties?: { [key in string]: string }; ui?: MsiUi; log?: boolean } | 
+/**  `msiexec /x {ProductCode}`: read from the folder's MSI unless given. */
+{ template: "msi-uninstall"; product_code?: string | null; ui?: MsiUi } | 
+/**  An installer program with its silent switches: the standard ones of its technology unless given. */
+{ template: "exe-silent"; exe: string; args?: string | null } | 
+/**  Any command. */
+{ template: "command"; line: string };
+
+/**  The template the admin picked, with what they filled in; an empty field is completed from the folder. */
+export type TemplateChoice_Serialize = 
+/**  `msiexec /i`: the folder's only MSI unless one is named. */
+{ template: "msi-install"; msi: string | null; transforms: string[]; properties: { [key in string]: string }; ui: MsiUi; log: boolean } | 
+/**  `msiexec /x {ProductCode}`: read from the folder's MSI unless given. */
+{ template: "msi-uninstall"; product_code: string | null; ui: MsiUi } | 
+/**  An installer program with its silent switches: the standard ones of its technology unless given. */
+{ template: "exe-silent"; exe: string; args: string | null } | 
+/**  Any command. */
+{ template: "command"; line: string };
+
+export type Template_Deserialize = {
+	id: string,
+	/**  "fr" or "en". */
+	lang: string,
+	title: string,
+	/**  "before" (pre-install dialog) or "after" (end-of-installation message). */
+	when: string,
+	text: string,
+	/**  Suggested options for this kind of message. */
+	countdown: number,
+	can_abort: boolean,
+	can_delay: boolean,
+	builtin?: boolean,
+};
+
+export type Template_Serialize = {
+	id: string,
+	/**  "fr" or "en". */
+	lang: string,
+	title: string,
+	/**  "before" (pre-install dialog) or "after" (end-of-installation message). */
+	when: string,
+	text: string,
+	/**  Suggested options for this kind of message. */
+	countdown: number,
+	can_abort: boolean,
+	can_delay: boolean,
+	builtin: boolean,
+};
 
 /**  The largest archive the console accepts, and whether it was read from the server or assumed. */
 export type UploadLimit = {
-	bytes: number | null,
+	bytes: number,
 	/**  False when the console did not show it and Debian's default was assumed. */
 	measured: boolean,
 };
@@ -643,10 +1300,10 @@ export type VerifyReport_Deserialize = {
 	dir: string,
 	id?: string | null,
 	problems: Problem[],
-	fragments: number | null,
-	archive_size: number | null,
+	fragments: number,
+	archive_size: number,
 	archive_format?: string | null,
-	entries: number | null,
+	entries: number,
 	computed_digest?: string | null,
 };
 
@@ -655,10 +1312,10 @@ export type VerifyReport_Serialize = {
 	dir: string,
 	id: string | null,
 	problems: Problem[],
-	fragments: number | null,
-	archive_size: number | null,
+	fragments: number,
+	archive_size: number,
 	archive_format: string | null,
-	entries: number | null,
+	entries: number,
 	computed_digest: string | null,
 };
 
@@ -666,6 +1323,27 @@ export type VerifyReport_Serialize = {
 export type Warning = {
 	code: string,
 	message: string,
+};
+
+/**  What the studio needs to know of the admins' Windows PCs. */
+export type WindowsSettings = WindowsSettings_Serialize | WindowsSettings_Deserialize;
+
+/**  What the studio needs to know of the admins' Windows PCs. */
+export type WindowsSettings_Deserialize = {
+	/**
+	 *  The OEM code page `cmd.exe` reads `install.bat` in on the PCs (850 on a French Windows, 437 on an
+	 *  American one; `chcp` shows it). Generated batch files are written in it.
+	 */
+	batch_code_page?: CodePage,
+};
+
+/**  What the studio needs to know of the admins' Windows PCs. */
+export type WindowsSettings_Serialize = {
+	/**
+	 *  The OEM code page `cmd.exe` reads `install.bat` in on the PCs (850 on a French Windows, 437 on an
+	 *  American one; `chcp` shows it). Generated batch files are written in it.
+	 */
+	batch_code_page: CodePage,
 };
 
 /* Tauri Specta runtime */

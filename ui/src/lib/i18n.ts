@@ -1,4 +1,74 @@
-// The studio's words in French (default on a French system) and English.
+// The studio's words in French (default on a French system) and English. `en` has the type of `fr`: a text missing
+// in one language fails the type check. Sizes and counts are only formatted here; every rule stays in the core.
+import type { ErrorCode, GateVerdict, PublishStepKind, Stage, Store } from "../bindings";
+import type { ScreenId } from "./steps";
+
+export type Lang = "fr" | "en";
+export type { ErrorCode, PublishStepKind };
+
+// The codes and steps that have a text: every error code and publication step the core can send (the generated
+// unions), so a new one needs a text in both languages, and a text for a code that no longer exists fails too.
+// (Were the bindings to send plain strings again: `keyof typeof frCodes` and `keyof typeof frSteps`.)
+type HeadlineCode = ErrorCode;
+type StepName = PublishStepKind;
+
+/** A ring gate's figures, ready to word (rates already formatted). */
+export type GateFacts = { ring: string; machines: number; finished: number; succeeded: number; rate: string; threshold: string };
+type GateTexts = Record<GateVerdict, (g: GateFacts) => string>;
+
+const frCodes = {
+  windows_paths: "Des noms de fichiers ne pourront pas être décompressés sur les PC Windows.",
+  insecure_http: "Adresse en http:// : le mot de passe circulerait en clair. Utilisez l'adresse https:// de la console.",
+  launch_file_missing: "Le fichier à lancer n'est pas à la racine du dossier.",
+  source: "Le dossier de l'application ne peut pas être empaqueté.",
+  manifest: "Le manifeste (package.toml) ou un réglage est invalide.",
+  exists: "Ce paquet existe déjà dans le dossier de sortie.",
+  output: "Le dossier de sortie n'est pas accessible en écriture.",
+  fragments: "La taille de fragment ne convient pas.",
+  invalid_id: "L'identifiant du paquet est invalide.",
+  cancelled: "Opération annulée : rien n'a été laissé à moitié.",
+  login_refused: "La console refuse cet utilisateur ou ce mot de passe.",
+  unreachable: "Le serveur ne répond pas à cette adresse.",
+  tls: "La connexion HTTPS n'est pas sûre : certificat non reconnu.",
+  not_a_console: "Aucune console OCS à cette adresse.",
+  bad_url: "Adresse de console invalide.",
+  no_password: "Aucun mot de passe enregistré pour ce serveur.",
+  keyring: "Le trousseau du système ne répond pas.",
+  forbidden: "Cet utilisateur n'a pas les droits de déploiement.",
+  upload_too_large: "Paquet trop gros pour la limite d'envoi de la console : rien n'a été envoyé.",
+  console_error: "La console a refusé l'opération.",
+  console_unexpected: "Réponse inattendue de la console.",
+  name_taken: "Un autre paquet porte déjà ce nom sur le serveur.",
+  server_mismatch: "Le serveur ne contient pas ce qui a été envoyé : le paquet a été retiré.",
+  not_served: "Les adresses de téléchargement ne servent pas le paquet : rien n'a été activé.",
+  no_such_package: "Ce paquet n'existe pas (ou plus) sur le serveur.",
+  not_activated: "Ce paquet n'est pas activé.",
+  ring_gate: "L'anneau précédent n'a pas assez réussi : déploiement refusé.",
+  priority_above_period: "Priorité supérieure à la période du serveur : les agents ne téléchargeraient jamais ce paquet (retiré du serveur).",
+  refused: "Réglage refusé.",
+  package: "Le paquet local est invalide : rien n'a été envoyé.",
+  not_connected: "Connexion au serveur perdue.",
+  script: "Le modèle d'install.bat ne peut pas être écrit avec ces valeurs.",
+  texts: "La bibliothèque des textes de notification ne peut pas être lue ou écrite.",
+  plan: "Le plan de découpage en fragments ne peut pas être calculé.",
+  verify: "Le dossier du paquet ne peut pas être lu pour la vérification.",
+  settings: "Les réglages du studio (serveurs enregistrés, textes) ne peuvent pas être écrits.",
+  no_computers: "Aucun ordinateur ne correspond au filtre.",
+  internal: "Erreur interne du studio.",
+};
+
+const frSteps = {
+  verify: "Vérification hors ligne",
+  "upload-limit": "Limite d'envoi",
+  existing: "Nom sur le serveur",
+  "fragment-setting": "Réglage des fragments",
+  upload: "Envoi",
+  "check-served": "Relecture de ce que sert le serveur",
+  activate: "Activation",
+  collision: "Identifiant pris entre-temps",
+  replace: "Remplacement",
+};
+
 const fr = {
   subtitle: "Paquets de télédéploiement OCS Inventory NG",
   dropTitle: "Déposez le dossier de l'application ici",
@@ -32,7 +102,7 @@ const fr = {
     uploading: "Envoi à la console",
     activating: "Activation",
     done: "Terminé",
-  } as Record<string, string>,
+  } satisfies Record<Stage, string>,
   built: "Paquet construit",
   id: "Identifiant",
   digest: "Empreinte",
@@ -46,39 +116,7 @@ const fr = {
   another: "Autre dossier",
   warning: "Attention",
   language: "English",
-  codes: {
-    windows_paths: "Des noms de fichiers ne pourront pas être décompressés sur les PC Windows.",
-    insecure_http: "Adresse en http:// : le mot de passe circulerait en clair. Utilisez l'adresse https:// de la console.",
-    launch_file_missing: "Le fichier à lancer n'est pas à la racine du dossier.",
-    source: "Le dossier de l'application ne peut pas être empaqueté.",
-    manifest: "Le manifeste (package.toml) ou un réglage est invalide.",
-    exists: "Ce paquet existe déjà dans le dossier de sortie.",
-    output: "Le dossier de sortie n'est pas accessible en écriture.",
-    fragments: "La taille de fragment ne convient pas.",
-    invalid_id: "L'identifiant du paquet est invalide.",
-    cancelled: "Opération annulée : rien n'a été laissé à moitié.",
-    login_refused: "La console refuse cet utilisateur ou ce mot de passe.",
-    unreachable: "Le serveur ne répond pas à cette adresse.",
-    tls: "La connexion HTTPS n'est pas sûre : certificat non reconnu.",
-    not_a_console: "Aucune console OCS à cette adresse.",
-    bad_url: "Adresse de console invalide.",
-    no_password: "Aucun mot de passe enregistré pour ce serveur.",
-    keyring: "Le trousseau du système ne répond pas.",
-    forbidden: "Cet utilisateur n'a pas les droits de déploiement.",
-    upload_too_large: "Paquet trop gros pour la limite d'envoi de la console : rien n'a été envoyé.",
-    console_error: "La console a refusé l'opération.",
-    console_unexpected: "Réponse inattendue de la console.",
-    name_taken: "Un autre paquet porte déjà ce nom sur le serveur.",
-    server_mismatch: "Le serveur ne contient pas ce qui a été envoyé : le paquet a été retiré.",
-    not_served: "Les adresses de téléchargement ne servent pas le paquet : rien n'a été activé.",
-    no_such_package: "Ce paquet n'existe pas (ou plus) sur le serveur.",
-    not_activated: "Ce paquet n'est pas activé.",
-    ring_gate: "L'anneau précédent n'a pas assez réussi : déploiement refusé.",
-    priority_above_period: "Priorité supérieure à la période du serveur : les agents ne téléchargeraient jamais ce paquet (retiré du serveur).",
-    refused: "Réglage refusé.",
-    package: "Le paquet local est invalide : rien n'a été envoyé.",
-    not_connected: "Connexion au serveur perdue.",
-  } as Record<string, string>,
+  codes: frCodes satisfies Record<HeadlineCode, string>,
   details: "Détail",
   toPublish: "Publier sur un serveur OCS →",
   servers: "Serveurs OCS",
@@ -99,7 +137,7 @@ const fr = {
   connect: "Se connecter",
   connecting: "Connexion…",
   connected: "Connecté",
-  passwordFrom: { environment: "mot de passe de OCS_STUDIO_PASSWORD", keyring: "mot de passe du trousseau", session_keyring: "mot de passe du trousseau de session" } as Record<string, string>,
+  passwordFrom: { environment: "mot de passe de OCS_STUDIO_PASSWORD", keyring: "mot de passe du trousseau", session_keyring: "mot de passe du trousseau de session" } satisfies Record<Store, string>,
   savedIn: "mot de passe enregistré dans le trousseau",
   publishTitle: "Publication",
   description: "Description",
@@ -117,16 +155,7 @@ const fr = {
   moved: "ordinateur(s) repris",
   serverId: "Identifiant sur le serveur",
   console: "Console",
-  steps: {
-    verify: "Vérification hors ligne",
-    "upload-limit": "Limite d'envoi",
-    existing: "Nom sur le serveur",
-    "fragment-setting": "Réglage des fragments",
-    upload: "Envoi",
-    "check-served": "Relecture de ce que sert le serveur",
-    activate: "Activation",
-    replace: "Remplacement",
-  } as Record<string, string>,
+  steps: frSteps satisfies Record<StepName, string>,
   toDeploy: "Déployer →",
   toResults: "Résultats →",
   deployTitle: "Déploiement",
@@ -164,6 +193,8 @@ const fr = {
     sameInfo: "identique à l'info locale ; fragments conformes à l'empreinte",
     activation: "activation",
     moved: "ordinateur(s) repris de",
+    alreadyThere: "déjà sur le serveur sous l'identifiant",
+    idTaken: "identifiant pris par un autre envoi dans la même seconde ; nouvel envoi, la console a créé le paquet",
   },
   fragCut: (n: number, mib: number | null, changed: boolean): string =>
     mib == null
@@ -171,8 +202,38 @@ const fr = {
       : changed
         ? `La console découpe tous les paquets selon un réglage global : il a été mis à ${mib} Mio le temps de cette publication (${n} fragment(s), comme choisi), puis remis à sa valeur. Coupures différentes de la construction locale ; nombre de fragments et empreinte identiques.`
         : `Le réglage global de la console découpe déjà en ${mib} Mio : ${n} fragment(s), comme choisi. Coupures différentes de la construction locale ; nombre de fragments et empreinte identiques.`,
+  gate: {
+    not_deployed: (g) => `Aucun ordinateur de l'anneau ${g.ring} n'a le paquet : déployez d'abord sur cet anneau.`,
+    none_finished: (g) => `Aucun des ${g.machines} ordinateur(s) de l'anneau ${g.ring} n'a encore terminé : attendez leurs résultats.`,
+    below_threshold: (g) =>
+      `Anneau ${g.ring} : ${g.succeeded} réussite(s) sur ${g.finished} ordinateur(s) ayant terminé (${g.rate} %), sous le seuil de ${g.threshold} % : corrigez d'abord les échecs.`,
+    passed: (g) => `Anneau ${g.ring} : ${g.succeeded} réussite(s) sur ${g.finished} ordinateur(s) ayant terminé (${g.rate} %), seuil de ${g.threshold} % atteint.`,
+  } satisfies GateTexts as GateTexts,
+  // The window's frame: the steps' rail and the package's state.
+  rail: {
+    start: "Accueil",
+    analysis: "Analyse",
+    build: "Construction",
+    publish: "Publication",
+    deploy: "Déploiement",
+    results: "Résultats",
+    server: "Serveur OCS",
+  } satisfies Record<ScreenId, string>,
+  railLabel: "Étapes",
+  languageTitle: "Language",
+  packageState: "Paquet en cours",
+  noFolder: "Aucun dossier ouvert",
+  packageName: "Paquet",
+  builtId: "Construit",
+  notBuilt: "pas encore construit",
+  publishedId: "Publié",
+  notPublished: "pas encore publié",
+  dropKeys: "Entrée ou Espace : choisir un dossier",
+  building: "Construction de",
+  selectComputer: "Affecter à",
 };
-type Dict = typeof fr;
+
+export type Dict = typeof fr;
 const en: Dict = {
   subtitle: "OCS Inventory NG deployment packages",
   dropTitle: "Drop the application folder here",
@@ -252,6 +313,13 @@ const en: Dict = {
     refused: "Setting refused.",
     package: "The local package is not valid: nothing was sent.",
     not_connected: "The server connection was lost.",
+    script: "The install.bat template cannot be written with these values.",
+    texts: "The notification text library cannot be read or written.",
+    plan: "The fragment plan cannot be computed.",
+    verify: "The package folder cannot be read for verification.",
+    settings: "The studio's settings (saved servers, texts) cannot be written.",
+    no_computers: "No computer matches the filter.",
+    internal: "An internal fault of the studio.",
   },
   details: "Details",
   toPublish: "Publish to an OCS server →",
@@ -297,6 +365,7 @@ const en: Dict = {
     existing: "Name on the server",
     "fragment-setting": "Fragment setting",
     upload: "Upload",
+    collision: "Id taken meanwhile",
     "check-served": "Read-back of what the server serves",
     activate: "Activation",
     replace: "Replacement",
@@ -338,6 +407,8 @@ const en: Dict = {
     sameInfo: "equals the local info; fragments match the digest",
     activation: "activation",
     moved: "computer(s) moved from",
+    alreadyThere: "already on the server as",
+    idTaken: "id taken by another upload in the same second; sent again, the console created package",
   },
   fragCut: (n: number, mib: number | null, changed: boolean): string =>
     mib == null
@@ -345,14 +416,56 @@ const en: Dict = {
       : changed
         ? `The console cuts every package by one global setting: it was set to ${mib} MiB for this publication (${n} fragment(s), as chosen), then put back. Cut points differ from the local build; fragment count and digest are the same.`
         : `The console's global setting already cuts in ${mib} MiB: ${n} fragment(s), as chosen. Cut points differ from the local build; fragment count and digest are the same.`,
+  gate: {
+    not_deployed: (g) => `No computer of ring ${g.ring} has the package: deploy to that ring first.`,
+    none_finished: (g) => `None of the ${g.machines} computer(s) of ring ${g.ring} has finished yet: wait for their results.`,
+    below_threshold: (g) =>
+      `Ring ${g.ring}: ${g.succeeded} success(es) among ${g.finished} finished computer(s) (${g.rate} %), below the ${g.threshold} % threshold: fix the failures first.`,
+    passed: (g) => `Ring ${g.ring}: ${g.succeeded} success(es) among ${g.finished} finished computer(s) (${g.rate} %), the ${g.threshold} % threshold is met.`,
+  },
+  rail: {
+    start: "Start",
+    analysis: "Analysis",
+    build: "Build",
+    publish: "Publish",
+    deploy: "Deploy",
+    results: "Results",
+    server: "OCS server",
+  },
+  railLabel: "Steps",
+  languageTitle: "Langue",
+  packageState: "Current package",
+  noFolder: "No folder opened",
+  packageName: "Package",
+  builtId: "Built",
+  notBuilt: "not built yet",
+  publishedId: "Published",
+  notPublished: "not published yet",
+  dropKeys: "Enter or Space: choose a folder",
+  building: "Building",
+  selectComputer: "Assign to",
 };
 
-let current: Dict = (navigator.language || "fr").toLowerCase().startsWith("fr") ? fr : en;
-export const t = (): Dict => current;
-export const lang = (): "fr" | "en" => (current === fr ? "fr" : "en");
-export function toggleLanguage(): void {
-  current = current === fr ? en : fr;
-  document.documentElement.lang = lang();
+export const dictionaries: Record<Lang, Dict> = { fr, en };
+
+/** French on a French system, English otherwise; `saved` (the admin's last choice) wins when it is a language. */
+export function initialLang(saved: string | null | undefined, systemLanguage: string | undefined): Lang {
+  if (saved === "fr" || saved === "en") return saved;
+  return (systemLanguage || "fr").toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+
+function lookup(table: object, key: string): string | undefined {
+  return Object.hasOwn(table, key) ? (table as Record<string, string>)[key] : undefined;
+}
+
+/** An error's headline in the admin's language (the generic "Error" for a code without one). */
+export function headline(t: Dict, code: ErrorCode): string {
+  return lookup(t.codes, code) ?? t.error;
+}
+
+/** A publication step's name in the admin's language (the core's own name for an unknown one). */
+export function stepName(t: Dict, step: PublishStepKind | string): string {
+  return lookup(t.steps, step) ?? step;
 }
 
 /** "1 fragment", "3 fragments" (the same rule in both languages for these words). */
@@ -362,9 +475,9 @@ export function count(n: number | null | undefined, word: string): string {
 }
 
 /** Sizes as the core prints them (binary units). */
-export function size(bytes: number | null | undefined): string {
+export function formatSize(bytes: number | null | undefined, lang: Lang): string {
   const b = bytes ?? 0;
-  const units = lang() === "fr" ? ["o", "Kio", "Mio", "Gio"] : ["B", "KiB", "MiB", "GiB"];
+  const units = lang === "fr" ? ["o", "Kio", "Mio", "Gio"] : ["B", "KiB", "MiB", "GiB"];
   let v = b;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) {
@@ -372,5 +485,5 @@ export function size(bytes: number | null | undefined): string {
     i++;
   }
   const n = i === 0 || v % 1 === 0 ? v.toFixed(0) : v.toFixed(1);
-  return `${lang() === "fr" ? n.replace(".", ",") : n} ${units[i]}`;
+  return `${lang === "fr" ? n.replace(".", ",") : n} ${units[i]}`;
 }

@@ -1,0 +1,21 @@
+// The screens of the window, in the order of the work. The rail, the navigation and App.svelte's screen table all
+// read this list: a new screen is one entry here, one text in i18n's `rail`, one case in `canOpen`
+// (state.svelte.ts) and one component in App.svelte.
+
+export type ScreenId = "start" | "analysis" | "build" | "publish" | "deploy" | "results" | "server";
+
+export type Step = {
+  id: ScreenId;
+  /** "flow": a numbered step of the work; "aside": reached from any step (the server's own package list). */
+  group: "flow" | "aside";
+};
+
+export const STEPS: readonly Step[] = [
+  { id: "start", group: "flow" },
+  { id: "analysis", group: "flow" },
+  { id: "build", group: "flow" },
+  { id: "publish", group: "flow" },
+  { id: "deploy", group: "flow" },
+  { id: "results", group: "flow" },
+  { id: "server", group: "aside" },
+];
