@@ -355,6 +355,14 @@ impl Manifest {
         }
     }
 
+    /// Targets other agents: a LAUNCH of the old OS's default entry script follows (install.bat ↔ install.sh).
+    pub fn set_os(&mut self, os: TargetOs) {
+        if self.action == (Action::Launch { file: self.package.os.default_entry().into() }) {
+            self.action = Action::Launch { file: os.default_entry().into() };
+        }
+        self.package.os = os;
+    }
+
     /// Checks everything that can be checked without the files; returns the warnings, or the first error.
     pub fn validate(&self) -> Result<Vec<Warning>, ManifestError> {
         let mut warnings = Vec::new();

@@ -15,9 +15,9 @@ use ocs_studio::footprint::{self, FootprintRequest, SourceFootprint};
 use ocs_studio::manifest::Manifest;
 use ocs_studio::notify::{self, library, PreviewOutput, PreviewRequest};
 use ocs_studio::package::{self, OpenedPackage, RecentPackage};
-use ocs_studio::script::{self, ScriptOutput, ScriptRequest};
+use ocs_studio::script::{self, CodePage, ScriptOutput, ScriptRequest};
 use ocs_studio::verify::VerifyOptions;
-use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, VerifyReport};
+use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, TargetOs, VerifyReport};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -218,10 +218,56 @@ fn preview_notification(request: PreviewRequest) -> PreviewOutput {
     notify::preview(&request)
 }
 
+/// The ready-made texts and the admin's own, with `{application}` replaced by the package's name.
 #[tauri::command]
 #[specta::specta]
-fn notification_texts() -> Result<Vec<library::Template>, AppError> {
-    library::all(&library::default_path()).map_err(|e| AppError::new(ErrorCode::Texts, e))
+fn notification_texts(application: String) -> Result<Vec<library::Template>, AppError> {
+    library::all(&library::default_path()).map(|t| library::filled(t, &application)).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
+/// Writes install.bat as the admin edited it (in the PCs' code page); the manifest then forgets its template.
+#[tauri::command]
+#[specta::specta]
+async fn write_script_text(folder: String, text: String, code_page: CodePage) -> Result<String, AppError> {
+    blocking(move || {
+        script::write_text(Path::new(&folder), &text, code_page).map(|p| p.to_string_lossy().into_owned()).map_err(|e| AppError::new(e.code(), e))
+    })
+    .await
+}
+
+/// The package retargeted to other agents (the default entry script follows: install.bat ↔ install.sh).
+#[tauri::command]
+#[specta::specta]
+fn set_target_os(mut manifest: Manifest, os: TargetOs) -> Manifest {
+    manifest.set_os(os);
+    manifest
+}
+
+/// The checks that need no files (name, priority, action, texts…): the first error, else the warnings.
+#[tauri::command]
+#[specta::specta]
+fn check_manifest(manifest: Manifest) -> Result<Vec<ocs_studio::manifest::Warning>, AppError> {
+    manifest.validate().map_err(|e| AppError::new(ErrorCode::Manifest, e))
+}
+
+/// The OEM code pages install.bat can be written in, with their region (850 first: the French default).
+#[tauri::command]
+#[specta::specta]
+fn code_pages() -> Vec<CodePageInfo> {
+    script::codepage::SUPPORTED.iter().map(|(n, region)| CodePageInfo { number: *n, region: region.to_string() }).collect()
+}
+
+#[derive(Serialize, specta::Type)]
+pub struct CodePageInfo {
+    pub number: u16,
+    pub region: String,
+}
+
+/// The system's file chooser for a package manifest (package.toml, or the manifest a build kept).
+#[tauri::command]
+#[specta::specta]
+async fn pick_manifest() -> Option<String> {
+    rfd::AsyncFileDialog::new().add_filter("package.toml", &["toml"]).pick_file().await.map(|h| h.path().to_string_lossy().into_owned())
 }
 
 #[tauri::command]
@@ -383,6 +429,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         recent_packages,
         generate_script,
         write_script,
+        write_script_text,
+        pick_manifest,
+        set_target_os,
+        check_manifest,
+        code_pages,
         preview_notification,
         notification_texts,
         save_notification_text,

@@ -71,6 +71,12 @@ fn load_user(path: &Path) -> Result<Vec<Template>, LibraryError> {
     }
 }
 
+/// The texts with `{application}` replaced by the package's name, ready to put in the dialog.
+pub fn filled(texts: Vec<Template>, application: &str) -> Vec<Template> {
+    let application = application.trim();
+    texts.into_iter().map(|t| Template { text: if application.is_empty() { t.text } else { t.text.replace("{application}", application) }, ..t }).collect()
+}
+
 /// Built-in texts followed by the admin's own.
 pub fn all(path: &Path) -> Result<Vec<Template>, LibraryError> {
     let mut v = builtin();

@@ -223,6 +223,25 @@ pub fn write(folder: &Path, out: &ScriptOutput, overwrite: bool) -> Result<PathB
     Ok(target)
 }
 
+/// Writes `install.bat` as the admin edited it (in the PCs' code page). The file is then the admin's own: the
+/// manifest forgets its template (a later regeneration shows what would change before replacing it), and keeps
+/// the code page.
+pub fn write_text(folder: &Path, text: &str, code_page: CodePage) -> Result<PathBuf, AuthorError> {
+    // cmd.exe wants CRLF; an editor may give LF.
+    let text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let bytes = code_page.encode_batch(&text).map_err(ScriptError::from)?;
+    let target = folder.join("install.bat");
+    crate::fsx::write_atomic(&target, &bytes).map_err(|source| AuthorError::Write { path: target.clone(), source })?;
+    let located = Located::resolve(folder, TargetOs::Windows)?;
+    if let Some(file) = &located.file {
+        let mut m = located.manifest.clone();
+        m.script = None;
+        m.windows.batch_code_page = code_page;
+        crate::fsx::write_atomic(file, m.to_toml().as_bytes()).map_err(|source| AuthorError::Write { path: file.clone(), source })?;
+    }
+    Ok(target)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +267,17 @@ mod tests {
         let bytes = std::fs::read(d.path().join("install.bat")).unwrap();
         assert!(bytes.windows(3).any(|w| w == [0x82, b't', 0x82]), "code page 850");
         assert!(!generate(&req, &CancelToken::new()).unwrap().changes, "the same text again changes nothing");
+    }
+
+    #[test]
+    fn an_edited_text_is_written_with_crlf_in_the_code_page_and_becomes_the_admins_own() {
+        let d = folder(&[("package.toml", b"[package]\nname = \"x\"\n\n[source]\nfolder = \".\"\n\n[action]\nkind = \"launch\"\nfile = \"install.bat\"\n\n[script]\ntemplate = \"command\"\nline = \"echo a\"\n")]);
+        write_text(d.path(), "@echo off\nmsiexec /i \"été.msi\"\n", CodePage::default()).unwrap();
+        let bytes = std::fs::read(d.path().join("install.bat")).unwrap();
+        assert_eq!(CodePage::default().decode(&bytes), "@echo off\r\nmsiexec /i \"été.msi\"\r\n");
+        let m = crate::manifest::Manifest::load(&d.path().join("package.toml")).unwrap();
+        assert_eq!(m.script, None, "no template claims the file any more");
+        assert!(matches!(write_text(d.path(), "echo Ł", CodePage::default()), Err(AuthorError::Script(ScriptError::CodePage(_)))));
     }
 
     #[test]

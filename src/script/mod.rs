@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 pub mod author;
 pub mod codepage;
-pub use author::{generate, write, AuthorError, ScriptOutput, ScriptRequest, TemplateChoice};
+pub use author::{generate, write, write_text, AuthorError, ScriptOutput, ScriptRequest, TemplateChoice};
 pub use codepage::{CodePage, NotInCodePage};
 
 /// How msiexec shows itself: nothing at all, or a progress bar without questions (the seed's /passive).

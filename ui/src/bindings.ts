@@ -25,9 +25,20 @@ export const commands = {
 	 *  generated is replaced only with `overwrite` (the screen shows what would change first).
 	 */
 	writeScript: (request: ScriptRequest_Deserialize, overwrite: boolean) => typedError<ScriptOutput_Serialize, AppError>(__TAURI_INVOKE("write_script", { request, overwrite })),
+	/**  Writes install.bat as the admin edited it (in the PCs' code page); the manifest then forgets its template. */
+	writeScriptText: (folder: string, text: string, codePage: CodePage) => typedError<string, AppError>(__TAURI_INVOKE("write_script_text", { folder, text, codePage })),
+	/**  The system's file chooser for a package manifest (package.toml, or the manifest a build kept). */
+	pickManifest: () => __TAURI_INVOKE<string | null>("pick_manifest"),
+	/**  The package retargeted to other agents (the default entry script follows: install.bat ↔ install.sh). */
+	setTargetOs: (manifest: Manifest_Deserialize, os: TargetOs) => __TAURI_INVOKE<Manifest_Serialize>("set_target_os", { manifest, os }),
+	/**  The checks that need no files (name, priority, action, texts…): the first error, else the warnings. */
+	checkManifest: (manifest: Manifest_Deserialize) => typedError<Warning[], AppError>(__TAURI_INVOKE("check_manifest", { manifest })),
+	/**  The OEM code pages install.bat can be written in, with their region (850 first: the French default). */
+	codePages: () => __TAURI_INVOKE<CodePageInfo[]>("code_pages"),
 	/**  The notification as the PC will show it, with its lint (called on each keystroke: no disk access). */
 	previewNotification: (request: PreviewRequest_Deserialize) => __TAURI_INVOKE<PreviewOutput>("preview_notification", { request }),
-	notificationTexts: () => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("notification_texts")),
+	/**  The ready-made texts and the admin's own, with `{application}` replaced by the package's name. */
+	notificationTexts: (application: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("notification_texts", { application })),
 	saveNotificationText: (template: Template_Deserialize) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("save_notification_text", { template })),
 	renameNotificationText: (id: string, title: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("rename_notification_text", { id, title })),
 	deleteNotificationText: (id: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("delete_notification_text", { id })),
@@ -216,6 +227,11 @@ export type ByteSizeJson = string | number;
 
 /**  An OEM code page the studio can write batch files in. 850 (Western Europe, French) by default. */
 export type CodePage = number;
+
+export type CodePageInfo = {
+	number: number,
+	region: string,
+};
 
 /**  A computer as the console lists it. */
 export type Computer = {

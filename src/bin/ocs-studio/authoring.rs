@@ -212,7 +212,7 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
     let mut n = Notification { enabled: true, ..Default::default() };
     if let Some(id) = &a.template {
         let t = lib.iter().find(|t| &t.id == id).ok_or_else(|| Failure { code: "arguments", message: format!("no text \"{id}\" in the library: see ocs-studio texts") })?;
-        n.text = t.text.replace("{application}", &a.application);
+        n.text = library::filled(vec![t.clone()], &a.application).remove(0).text;
         n.countdown = t.countdown;
         n.can_abort = t.can_abort;
         n.can_delay = t.can_delay;

@@ -356,12 +356,7 @@ pub fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
 fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
     let bad = |message: String| Failure { code: "arguments", message };
     if let Some(os) = a.os {
-        let os: TargetOs = os.into();
-        // A bare folder's default entry follows the OS (install.bat ↔ install.sh).
-        if m.action == (Action::Launch { file: m.package.os.default_entry().into() }) {
-            m.action = Action::Launch { file: os.default_entry().into() };
-        }
-        m.package.os = os;
+        m.set_os(os.into());
     }
     if let Some(n) = &a.name {
         m.package.name = n.clone();
