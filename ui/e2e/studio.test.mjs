@@ -2,115 +2,26 @@
 // Run with: xvfb-run -a -s "-screen 0 1280x800x24" npm run e2e  (after npm run app:build:debug)
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Builder, By, until } from "selenium-webdriver";
+import { By, Window, realMsi, root, until } from "./support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const app = process.env.STUDIO_APP ?? path.join(root, "target/debug/ocs-studio-app");
-const shots = process.env.STUDIO_SCREENSHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), "studio-shots-"));
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "studio-e2e-"));
-// The app's settings (saved servers, texts) go to a scratch folder, not the tester's own.
-process.env.XDG_CONFIG_HOME = path.join(work, "config");
-let driverProc;
+const w = new Window("e2e");
+const work = w.work;
 let driver;
-
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch("http://127.0.0.1:4444/status");
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start on 127.0.0.1:4444");
-}
-
-async function shot(name) {
-  // WebKit may hand back the previous frame right after a DOM change: let it paint first.
-  await driver.sleep(400);
-  fs.writeFileSync(path.join(shots, name), await driver.takeScreenshot(), "base64");
-}
-
-// WebDriver cannot drag OS files: emit the event Tauri sends for a native drop.
-async function dropFolder(folder) {
-  await driver.executeAsyncScript((paths, done) => {
-    window.__TAURI_INTERNALS__
-      .invoke("plugin:event|emit_to", {
-        target: { kind: "Webview", label: "main" },
-        event: "tauri://drag-drop",
-        payload: { paths, position: { x: 300, y: 200 } },
-      })
-      .then(() => done(), (e) => done(String(e)));
-  }, [folder]);
-}
-
-// A real MSI, built with Debian's wixl (as the core's tests do).
-function realMsi(dir, file, product, version) {
-  fs.mkdirSync(dir, { recursive: true });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "studio-wxs-"));
-  fs.writeFileSync(path.join(work, "payload.bin"), Buffer.alloc(400000, 3));
-  fs.writeFileSync(
-    path.join(work, "app.wxs"),
-    `<?xml version="1.0" encoding="utf-8"?>
-<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
-  <Product Id="*" Name="${product}" Version="${version}" Manufacturer="ACME Logiciels" UpgradeCode="1B2C3D4E-5F60-4718-8293-A4B5C6D7E8F9" Language="1036">
-    <Package InstallerVersion="200" Compressed="yes"/>
-    <Media Id="1" Cabinet="app.cab" EmbedCab="yes"/>
-    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="App">
-      <Component Id="Main" Guid="2B3C4D5E-6F70-4819-A2B3-C4D5E6F7A8B9"><File Id="P" Source="payload.bin"/></Component>
-    </Directory></Directory></Directory>
-    <Feature Id="F" Level="1"><ComponentRef Id="Main"/></Feature>
-  </Product>
-</Wix>`,
-  );
-  const r = spawnSync("wixl", ["-o", path.join(dir, file), "app.wxs"], { cwd: work });
-  assert.equal(r.status, 0, `wixl failed: ${r.stderr}`);
-}
-
-function appFolder(name, files) {
-  const dir = path.join(work, name);
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-/** Waits for element `id`; fails with the text of `errorId` if that one shows up instead. */
-async function firstOf(id, errorId, ms) {
-  const found = await driver.wait(async () => {
-    for (const k of [id, errorId]) {
-      const els = await driver.findElements(By.id(k));
-      if (els.length > 0) return els[0];
-    }
-    return false;
-  }, ms);
-  if ((await found.getAttribute("id")) === errorId) {
-    await shot(`failed-${id}.png`);
-    assert.fail(`${errorId}: ${await found.getText()}`);
-  }
-  return found;
-}
+const shot = (name) => w.shot(name);
+const dropFolder = (folder) => w.dropFolder(folder);
+const appFolder = (name, files) => w.folder(name, files);
+const firstOf = (id, errorId, ms) => w.firstOf(id, errorId, ms);
 
 describe("OCS Package Studio window", () => {
   before(async () => {
-    assert.ok(fs.existsSync(app), `build the app first (npm run app:build:debug): ${app}`);
-    driverProc = spawn("tauri-driver", [], { stdio: "ignore" });
-    await waitForDriver();
-    driver = await new Builder()
-      .withCapabilities({ browserName: "wry", "tauri:options": { application: app } })
-      .usingServer("http://127.0.0.1:4444/")
-      .build();
+    driver = await w.start();
   });
 
   after(async () => {
-    await driver?.quit().catch(() => {});
-    driverProc?.kill();
+    await w.stop();
   });
 
   it("opens on the drop zone and switches between French and English", async () => {

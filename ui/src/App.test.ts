@@ -22,10 +22,13 @@ describe("App", () => {
     expect([...rail().querySelectorAll("ol button")].map((b) => b.textContent!.trim())).toEqual([
       "1 Accueil",
       "2 Analyse",
-      "3 Construction",
-      "4 Publication",
-      "5 Déploiement",
-      "6 Résultats",
+      "3 Paquet",
+      "4 Notification",
+      "5 Empreinte et fragments",
+      "6 Construction",
+      "7 Publication",
+      "8 Déploiement",
+      "9 Résultats",
     ]);
     expect(step("start").getAttribute("aria-current")).toBe("step");
     expect(step("analysis").hasAttribute("aria-current")).toBe(false);
@@ -58,7 +61,7 @@ describe("App", () => {
     await fireEvent.click(document.getElementById("choose")!);
     await settle();
     expect(step("analysis").getAttribute("aria-current")).toBe("step");
-    expect(enabled()).toEqual(["start", "analysis", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server"]);
     const box = document.querySelector(".pkg-box")!;
     expect(box.querySelector(".box-folder")!.textContent).toBe("Mon Appli");
     expect(box.querySelector(".box-name")!.textContent).toBe("Mon Appli 2.1.0");
@@ -72,8 +75,12 @@ describe("App", () => {
     await settle();
     expect(nav.screen).toBe("build");
     expect(document.getElementById("verify-ok")).not.toBeNull();
-    expect(enabled()).toEqual(["start", "analysis", "build", "publish", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server"]);
     expect(step("build").classList.contains("done")).toBe(true);
+    // The build saved every choice first.
+    expect(cmd.savePackage).toHaveBeenCalledTimes(1);
+    expect(cmd.savePackage.mock.calls[0][1].package.version).toBe("2.1.1");
+    expect(step("package").classList.contains("done")).toBe(true);
     expect(box.querySelector(".box-built")!.textContent).toBe("1796018654");
     expect(box.querySelector(".box-published")!.textContent).toBe("pas encore publié");
 
@@ -88,7 +95,7 @@ describe("App", () => {
     await fireEvent.click(document.getElementById("publish")!);
     await settle();
     expect(box.querySelector(".box-published")!.textContent).toBe("1796018700");
-    expect(enabled()).toEqual(["start", "analysis", "build", "publish", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server"]);
     await fireEvent.click(document.getElementById("to-deploy")!);
     expect(step("deploy").getAttribute("aria-current")).toBe("step");
     expect(enabled()).toContain("results");
@@ -109,7 +116,7 @@ describe("App", () => {
     await settle();
     expect(nav.screen).toBe("analysis");
     expect(document.getElementById("keep-build")).not.toBeNull();
-    expect(enabled()).toEqual(["start", "analysis", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server"]);
   });
 
   it("does not offer to publish a package the verification refused", async () => {
@@ -139,6 +146,58 @@ describe("App", () => {
     go("start");
     await settle();
     expect([...document.querySelectorAll("[tabindex]:not([tabindex='-1'])")].map((e) => e.id)).toEqual(["drop-zone"]);
+  });
+});
+
+describe("authoring screens", () => {
+  it("open once a package is opened, with every control labelled and reachable", async () => {
+    await studio.analyze("/apps/Mon Appli");
+    render(App);
+    for (const id of ["package", "notification", "footprint"]) {
+      await fireEvent.click(step(id));
+      await settle();
+      expect(nav.screen).toBe(id);
+      expect(step(id).getAttribute("aria-current")).toBe("step");
+      const buttons = [...document.querySelectorAll("main button")];
+      expect(buttons.length, id).toBeGreaterThan(0);
+      for (const b of buttons) {
+        expect(b.getAttribute("type")).toBe("button");
+        expect(b.textContent!.trim(), b.outerHTML).not.toBe("");
+      }
+      for (const input of document.querySelectorAll("main input, main select, main textarea")) {
+        expect(input.closest("label") ?? input.getAttribute("aria-label"), `${id}: label for #${input.id}`).toBeTruthy();
+      }
+      expect([...document.querySelectorAll("main [tabindex]:not([tabindex='-1'])")]).toEqual([]);
+      expect(document.querySelectorAll("main iframe:not([sandbox=''])")).toHaveLength(0);
+    }
+    expect(document.getElementById("fp-chart")).not.toBeNull();
+  });
+
+  it("saves package.toml from the package box, and says when changes are not saved", async () => {
+    await studio.analyze("/apps/Mon Appli");
+    render(App);
+    const box = document.querySelector(".pkg-box")!;
+    expect(box.querySelector(".box-saved")!.textContent).toBe("pas encore enregistré");
+    const save = document.getElementById("save-package")!;
+    expect(save.textContent).toBe("Enregistrer package.toml");
+    await fireEvent.click(save);
+    await settle();
+    expect(cmd.savePackage).toHaveBeenCalledWith("/apps/Mon Appli/package.toml", expect.objectContaining({ package: expect.objectContaining({ name: "Mon Appli" }) }));
+    expect(studio.opened?.saved).toBe(true);
+    expect(document.getElementById("save-ok")!.textContent).toBe("✔ Enregistré");
+    expect(box.querySelector(".box-saved")!.textContent).toBe("package.toml");
+    expect(step("package").classList.contains("done")).toBe(true);
+
+    await fireEvent.input(document.getElementById("version")!, { target: { value: "2.2" } });
+    expect(box.querySelector(".box-saved")!.textContent).toBe("Modifications non enregistrées");
+    expect(document.getElementById("save-ok")).toBeNull();
+    expect(step("package").classList.contains("done")).toBe(false);
+
+    cmd.savePackage.mockResolvedValueOnce(err("manifest", "priority 0 is refused: it blocks every other package"));
+    await fireEvent.click(save);
+    await settle();
+    expect(document.getElementById("save-error")!.textContent).toContain("priority 0 is refused");
+    expect(box.querySelector(".box-saved")!.textContent).toBe("Modifications non enregistrées");
   });
 });
 

@@ -1,5 +1,5 @@
 // Display helpers: they only arrange what the core reported, in the admin's language. No rule of the core here.
-import type { Action, Explanation, FileInfo, Progress, RingGate, StepDetail } from "../bindings";
+import type { Action, ByteSizeJson, Explanation, FileInfo, LocalDisk, Manifest, Progress, RingGate, StepDetail } from "../bindings";
 import { count, formatSize, stepName, type Dict, type Lang } from "./i18n";
 
 /** The folder's top-level entries, as chips: files by name, folders as "name/". Sorted, at most `limit`. */
@@ -103,4 +103,81 @@ export function explanation(e: Explanation, lang: Lang): { meaning: string; fix:
 export function percent(n: number | null | undefined, total: number | null | undefined): number {
   const t = total ?? 0;
   return t > 0 ? ((n ?? 0) * 100) / t : 0;
+}
+
+/** A duration in seconds as "45 s", "3 min 05 s", "2 h 10 min" (rounded to the second). */
+export function duration(sec: number | null | undefined, lang: Lang): string {
+  if (sec == null || !Number.isFinite(sec)) return "—";
+  const s = Math.max(0, Math.round(sec));
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${pad(s % 60)} s`;
+  const h = Math.floor(s / 3600);
+  if (h < 48) return `${h} h ${pad(Math.floor((s % 3600) / 60))} min`;
+  const days = Math.floor(h / 24);
+  return `${days} ${lang === "fr" ? "j" : "d"} ${pad(h % 24)} h`;
+}
+
+const MIB = 1048576;
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: MIB, GiB: 1073741824 };
+
+/**
+ * The manifest's fragment size as it travels (`"5MiB"` for whole units, else a number of bytes) in bytes, and the
+ * nearest whole MiB of the slider (1 to 100). `exact`: the size is that whole number of MiB.
+ */
+export function fragmentMib(size: ByteSizeJson | null | undefined): { bytes: number | undefined; mib: number; exact: boolean } {
+  let bytes: number | undefined;
+  if (typeof size === "number") bytes = size;
+  else if (typeof size === "string") {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?\s*$/.exec(size);
+    if (m) bytes = Math.round(Number(m[1]) * UNITS[m[2] ?? "B"]);
+  }
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes <= 0) return { bytes: undefined, mib: 5, exact: false };
+  const mib = Math.min(100, Math.max(1, Math.round(bytes / MIB)));
+  return { bytes, mib, exact: bytes === mib * MIB };
+}
+
+/** "Name Version", as the console shows a package (and the texts' {application}). */
+export function displayName(m: Pick<Manifest, "package"> | undefined): string {
+  return m ? `${m.package.name.trim()} ${(m.package.version ?? "").trim()}`.trim() : "";
+}
+
+/** An id for one of the admin's own texts, from its title: lower case, no accents, words joined by dashes. */
+export function slug(title: string): string {
+  return title
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+}
+
+/**
+ * Which of this computer's disks to compare with the PCs' need: the one holding `outDir` (the longest mount point
+ * that contains it; the output folder is in the home folder by default), else the one with the most free space.
+ */
+export function pickLocalDisk(disks: readonly LocalDisk[], outDir: string): { disk: LocalDisk; why: "out_dir" | "largest" } | undefined {
+  const norm = (p: string) => p.replace(/\\/g, "/").toLowerCase();
+  const dir = norm(outDir);
+  let best: LocalDisk | undefined;
+  if (dir) {
+    for (const d of disks) {
+      const mp = norm(d.mount_point).replace(/\/+$/, "");
+      const holds = mp === "" ? dir.startsWith("/") : dir === mp || dir.startsWith(`${mp}/`);
+      if (holds && (!best || norm(d.mount_point).length > norm(best.mount_point).length)) best = d;
+    }
+  }
+  if (best) return { disk: best, why: "out_dir" };
+  const largest = [...disks].sort((a, b) => b.available_bytes - a.available_bytes)[0];
+  return largest ? { disk: largest, why: "largest" } : undefined;
+}
+
+/** A value as JSON with its object keys sorted: two manifests with the same choices compare equal. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
 }

@@ -17,3 +17,35 @@ export function throttleProgress(apply: (p: Progress) => void, ms = 100, now: ()
     }
   };
 }
+
+/** How fast the current stage goes, and how long it has left (presentation of the successive reports). */
+export type Rate = { bytesPerSecond: number; secondsLeft: number | null };
+
+/**
+ * Measures the rate of a long job from its progress reports: over the last `windowMs` of the current stage (a new
+ * stage starts again), so a pause or a burst fades out.
+ */
+export class RateMeter {
+  private samples: { t: number; done: number }[] = [];
+  private stage: Progress["stage"] | undefined;
+
+  constructor(private readonly windowMs = 5000) {}
+
+  /** Adds a report received at `t` (ms); the rate once two reports of the stage are apart in time. */
+  push(p: Progress, t: number): Rate | undefined {
+    if (p.stage !== this.stage || (this.samples.length > 0 && p.done < this.samples[this.samples.length - 1].done)) {
+      this.stage = p.stage;
+      this.samples = [];
+    }
+    this.samples.push({ t, done: p.done });
+    while (this.samples.length > 2 && t - this.samples[1].t >= this.windowMs) this.samples.shift();
+    if (p.stage === "done") return undefined;
+    const first = this.samples[0];
+    const dt = (t - first.t) / 1000;
+    const bytes = p.done - first.done;
+    if (dt <= 0 || bytes <= 0) return undefined;
+    const bytesPerSecond = bytes / dt;
+    const total = p.total ?? 0;
+    return { bytesPerSecond, secondsLeft: total > p.done ? (total - p.done) / bytesPerSecond : total > 0 ? 0 : null };
+  }
+}

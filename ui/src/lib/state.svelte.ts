@@ -21,6 +21,9 @@ export function canOpen(id: ScreenId): boolean {
     case "server":
       return true;
     case "analysis":
+    case "package":
+    case "notification":
+    case "footprint":
       return studio.opened !== undefined;
     case "build":
       return studio.report !== undefined;
@@ -37,6 +40,9 @@ export function isDone(id: ScreenId): boolean {
   switch (id) {
     case "analysis":
       return studio.opened !== undefined;
+    case "package":
+      // Every choice is in package.toml.
+      return studio.opened?.saved === true && !studio.dirty;
     case "build":
       return studio.verify?.ok === true;
     case "publish":

@@ -2,7 +2,7 @@
 // read this list: a new screen is one entry here, one text in i18n's `rail`, one case in `canOpen`
 // (state.svelte.ts) and one component in App.svelte.
 
-export type ScreenId = "start" | "analysis" | "build" | "publish" | "deploy" | "results" | "server";
+export type ScreenId = "start" | "analysis" | "package" | "notification" | "footprint" | "build" | "publish" | "deploy" | "results" | "server";
 
 export type Step = {
   id: ScreenId;
@@ -13,6 +13,9 @@ export type Step = {
 export const STEPS: readonly Step[] = [
   { id: "start", group: "flow" },
   { id: "analysis", group: "flow" },
+  { id: "package", group: "flow" },
+  { id: "notification", group: "flow" },
+  { id: "footprint", group: "flow" },
   { id: "build", group: "flow" },
   { id: "publish", group: "flow" },
   { id: "deploy", group: "flow" },

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { commands, type Progress } from "../bindings";
+import { locale } from "../lib/locale.svelte";
 import { nav, server, studio } from "../lib/state.svelte";
 import { buildReport, err, ok, progress, settle, verifyOk } from "../test/fakes";
 import Build from "./Build.svelte";
@@ -17,6 +18,7 @@ async function startBuild() {
   let finish: (a: Answer) => void = () => {};
   cmd.buildPackage.mockReturnValueOnce(new Promise<Answer>((r) => (finish = r)));
   const done = studio.build(false);
+  await settle(); // the manifest is saved first
   const channel = cmd.buildPackage.mock.calls[0][1] as unknown as { onmessage: (p: Progress) => void };
   return { channel, finish, done };
 }
@@ -123,6 +125,65 @@ describe("Build screen", () => {
     await settle();
     expect(document.getElementById("verify-error")!.textContent).toContain("cannot read /out/1/info");
     expect(screen.getByText("Attention : a warning of the build")).toBeTruthy();
+  });
+
+  it("shows the rate and the time left from successive progress reports, per stage", async () => {
+    const MIB = 1048576;
+    const now = vi.mocked(performance.now);
+    const { channel, finish, done } = await startBuild();
+    render(Build);
+    const rate = () => document.getElementById("build-rate")!.textContent;
+    const eta = () => document.getElementById("build-eta")!.textContent;
+    expect(rate()).toBe("débit en cours de mesure…");
+    expect(eta()).toBe("");
+    now.mockReturnValue(10_000);
+    channel.onmessage(progress("compressing", 0, 100 * MIB));
+    now.mockReturnValue(11_000);
+    channel.onmessage(progress("compressing", 10 * MIB, 100 * MIB));
+    await settle();
+    expect(rate()).toBe("10 Mio/s");
+    expect(eta()).toBe("encore environ 9 s");
+    now.mockReturnValue(13_000);
+    channel.onmessage(progress("compressing", 40 * MIB, 100 * MIB));
+    await settle();
+    expect(rate()).toBe("13,3 Mio/s");
+    expect(eta()).toBe("encore environ 5 s");
+    locale.set("en");
+    await settle();
+    expect(rate()).toBe("13.3 MiB/s");
+    expect(eta()).toBe("about 5 s left");
+    // A new stage is measured afresh.
+    now.mockReturnValue(13_500);
+    channel.onmessage(progress("fragmenting", 1 * MIB, 40 * MIB));
+    await settle();
+    expect(rate()).toBe("measuring the rate…");
+    now.mockReturnValue(14_500);
+    channel.onmessage(progress("fragmenting", 21 * MIB, 40 * MIB));
+    await settle();
+    expect(rate()).toBe("20 MiB/s");
+    expect(eta()).toBe("about 1 s left");
+    finish(ok(buildReport()));
+    await done;
+  });
+
+  it("saves every choice to package.toml before building, and builds even when it cannot be saved", async () => {
+    cmd.savePackage.mockResolvedValueOnce(err("output", "cannot write /apps/Mon Appli/package.toml: read-only file system"));
+    await studio.analyze("/apps/Mon Appli");
+    studio.manifest!.package.version = "2.2";
+    await studio.build(false);
+    expect(cmd.savePackage).toHaveBeenCalledTimes(1);
+    const [file, saved] = cmd.savePackage.mock.calls[0];
+    expect(file).toBe("/apps/Mon Appli/package.toml");
+    expect(saved.package.version).toBe("2.2");
+    expect(cmd.savePackage.mock.invocationCallOrder[0]).toBeLessThan(cmd.buildPackage.mock.invocationCallOrder[0]);
+    expect(cmd.buildPackage).toHaveBeenCalledTimes(1);
+    expect(studio.saveError?.code).toBe("output");
+    expect(studio.opened?.saved).toBe(false);
+
+    await studio.build(false);
+    expect(studio.saveError).toBeUndefined();
+    expect(studio.opened?.saved).toBe(true);
+    expect(studio.dirty).toBe(false);
   });
 
   it("goes back to the start screen for another folder", async () => {

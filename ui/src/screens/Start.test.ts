@@ -102,6 +102,41 @@ describe("Start screen", () => {
     expect(document.getElementById("drop-zone")!.classList.contains("hover")).toBe(true);
   });
 
+  it("lists the recent packages: one opens its manifest, a missing one is greyed out", async () => {
+    cmd.recentPackages.mockResolvedValueOnce([
+      { manifest_file: "/apps/Mon Appli/package.toml", name: "Mon Appli 2.1.0", exists: true },
+      { manifest_file: "/apps/Ancienne/package.toml", name: "", exists: false },
+    ]);
+    render(Start);
+    await settle();
+    const items = [...document.querySelectorAll<HTMLButtonElement>("#recent button")];
+    expect(items.map((b) => b.querySelector(".recent-name")!.textContent)).toEqual(["Mon Appli 2.1.0", "Ancienne"]);
+    expect(items[0].disabled).toBe(false);
+    expect(items[1].disabled).toBe(true);
+    expect(items[1].classList.contains("missing")).toBe(true);
+    expect(items[1].textContent).toContain("(introuvable)");
+    await fireEvent.click(items[0]);
+    await settle();
+    expect(cmd.openPackage).toHaveBeenCalledWith("/apps/Mon Appli/package.toml");
+    expect(nav.screen).toBe("analysis");
+  });
+
+  it("says when there is no recent package, and opens a chosen package.toml", async () => {
+    render(Start);
+    await settle();
+    expect(document.querySelectorAll("#recent li")).toHaveLength(0);
+    expect(screen.getByText("Aucun paquet ouvert récemment.")).toBeTruthy();
+    await fireEvent.click(document.getElementById("open-manifest")!);
+    await settle();
+    expect(cmd.pickManifest).toHaveBeenCalledTimes(1);
+    expect(cmd.openPackage).not.toHaveBeenCalled();
+    cmd.pickManifest.mockResolvedValueOnce("/srv/paquets/Outil/package.toml");
+    await fireEvent.click(document.getElementById("open-manifest")!);
+    await settle();
+    expect(cmd.openPackage).toHaveBeenCalledWith("/srv/paquets/Outil/package.toml");
+    expect(nav.screen).toBe("analysis");
+  });
+
   it("loads the saved servers before the first drawing and fills the form with the latest", async () => {
     const { init } = await import("../lib/state.svelte");
     cmd.savedServers.mockResolvedValueOnce([{ url: "https://ocs.lan/ocsreports/", user: "admin", ca: "/etc/ca.pem" }]);

@@ -13,5 +13,6 @@ afterEach(async () => {
   cleanup();
   const { resetState } = await import("../lib/state.svelte");
   resetState();
-  vi.clearAllMocks();
+  // Calls forgotten, and each command back to its default answer (a test may have changed it for good).
+  vi.resetAllMocks();
 });
