@@ -168,9 +168,11 @@ describe("the whole flow in the window", () => {
     await w.dropFolder(big);
     await driver.wait(async () => /^3 /.test(await (await w.byId("file-count")).getText().catch(() => "")), 60000);
     await w.fill("out-dir", path.join(w.work, "out-big"));
-    await watchFrames(driver);
     const started = Date.now();
-    await (await w.byId("build")).click();
+    await w.click("build");
+    // From the moment the build shows its progress to the end of the verification.
+    await w.byId("progress", 20000);
+    await watchFrames(driver);
     await w.firstOf("verify-ok", "error", 600000);
     const seconds = (Date.now() - started) / 1000;
     const f = await framesSeen(driver);
