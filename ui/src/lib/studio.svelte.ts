@@ -94,15 +94,20 @@ class Studio {
     this.savedOk = false;
     this.saveError = undefined;
     this.script = undefined;
-    this.measure = new Measure();
     this.building = false;
+    this.clearBuild();
+    this.dropHover = false;
+  }
+
+  /** Forgets the last measure and build (a new package, or a fresh window). */
+  private clearBuild(): void {
+    this.measure = new Measure();
     this.progress = undefined;
     this.rate = undefined;
     this.buildError = undefined;
     this.report = undefined;
     this.verify = undefined;
     this.verifyError = undefined;
-    this.dropHover = false;
   }
 
   async loadRecent(): Promise<void> {
@@ -148,13 +153,7 @@ class Studio {
       name: () => displayName(this.manifest),
       written: (script, codePage) => this.scriptWritten(script, codePage),
     });
-    this.measure = new Measure();
-    this.buildError = undefined;
-    this.progress = undefined;
-    this.rate = undefined;
-    this.report = undefined;
-    this.verify = undefined;
-    this.verifyError = undefined;
+    this.clearBuild();
   }
 
   /** Saves every choice to the package's manifest file; true when saved. */
