@@ -222,8 +222,7 @@ async fn write_script(request: ScriptRequest, overwrite: bool) -> Result<ScriptO
     blocking(move || {
         let err = |e: script::AuthorError| AppError::new(e.code(), e);
         let out = script::generate(&request, &CancelToken::new()).map_err(err)?;
-        script::write(&request.folder, &out, overwrite).map_err(err)?;
-        script::generate(&request, &CancelToken::new()).map_err(err)
+        script::write(&request.folder, &out, overwrite).map_err(err)
     })
     .await
 }

@@ -404,7 +404,10 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     // 3. Same name already there: identical → nothing to do; different → only with `replace`.
     steps.start(Stage::Checking, PublishStepKind::Existing);
     let mut replaced = None;
-    for p in package_list(c, "").await?.into_iter().filter(|p| same_name(&p.name, &name)) {
+    let listed = package_list(c, "").await?;
+    // The ids on the server just before the first upload (read again before a retry).
+    let mut before: Vec<String> = listed.iter().map(|p| p.server_id.clone()).collect();
+    for p in listed.into_iter().filter(|p| same_name(&p.name, &name)) {
         let same = match fetch_info(c, &info_loc, &p.server_id).await {
             Ok(served) => differences(&local.info, &served).is_empty() && served.get("FRAGS").is_some(),
             Err(_) => false,
@@ -451,7 +454,9 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     let n = local.fragments.len();
     let mut attempt = 0;
     let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = loop {
-        let before: Vec<String> = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
+        if attempt > 0 {
+            before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
+        }
         let cut = match c.version.flow {
             BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
             BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,

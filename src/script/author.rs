@@ -206,7 +206,8 @@ pub fn generate(req: &ScriptRequest, cancel: &CancelToken) -> Result<ScriptOutpu
 
 /// Writes `install.bat` in the PCs' code page and keeps the template (and the code page) in the folder's
 /// manifest when it has one. An `install.bat` not generated from a template is replaced only with `overwrite`.
-pub fn write(folder: &Path, out: &ScriptOutput, overwrite: bool) -> Result<PathBuf, AuthorError> {
+/// Returns the output as `generate` would now give it (the file holds the text), without scanning the folder again.
+pub fn write(folder: &Path, out: &ScriptOutput, overwrite: bool) -> Result<ScriptOutput, AuthorError> {
     let target = folder.join("install.bat");
     if out.current.is_some() && !out.current_is_generated && !overwrite && out.changes {
         return Err(AuthorError::WouldOverwrite(target));
@@ -220,7 +221,7 @@ pub fn write(folder: &Path, out: &ScriptOutput, overwrite: bool) -> Result<PathB
         m.windows.batch_code_page = out.code_page;
         crate::fsx::write_atomic(file, m.to_toml().as_bytes()).map_err(|source| AuthorError::Write { path: file.clone(), source })?;
     }
-    Ok(target)
+    Ok(ScriptOutput { current: Some(out.text.clone()), current_is_generated: located.file.is_some(), changes: false, ..out.clone() })
 }
 
 /// Writes `install.bat` as the admin edited it (in the PCs' code page). The file is then the admin's own: the
@@ -263,10 +264,12 @@ mod tests {
         assert!(out.changes && !out.current_is_generated);
         assert!(matches!(write(d.path(), &out, false), Err(AuthorError::WouldOverwrite(_))));
         assert_eq!(std::fs::read(d.path().join("install.bat")).unwrap(), b"echo mine\r\n", "untouched");
-        write(d.path(), &out, true).unwrap();
+        let after = write(d.path(), &out, true).unwrap();
         let bytes = std::fs::read(d.path().join("install.bat")).unwrap();
         assert!(bytes.windows(3).any(|w| w == [0x82, b't', 0x82]), "code page 850");
-        assert!(!generate(&req, &CancelToken::new()).unwrap().changes, "the same text again changes nothing");
+        let again = generate(&req, &CancelToken::new()).unwrap();
+        assert!(!again.changes, "the same text again changes nothing");
+        assert_eq!((after.current, after.changes, after.current_is_generated), (again.current, again.changes, again.current_is_generated), "write answers what generate would");
     }
 
     #[test]

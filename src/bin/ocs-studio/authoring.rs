@@ -154,7 +154,12 @@ pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
         Failure { code: e.code().as_str(), message }
     };
     let out = ocs_studio::script::generate(&req, &CancelToken::new()).map_err(fail)?;
-    let written = if a.write { Some(ocs_studio::script::write(&a.folder, &out, a.force).map_err(fail)?) } else { None };
+    let written = if a.write {
+        ocs_studio::script::write(&a.folder, &out, a.force).map_err(fail)?;
+        Some(a.folder.join("install.bat"))
+    } else {
+        None
+    };
     if a.json {
         print_json(&serde_json::json!({
             "script": out.script,
