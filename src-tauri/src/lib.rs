@@ -177,12 +177,19 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, AppError> + S
     }
 }
 
-/// Background priority for the calling thread (Linux: nice 10, per thread; threads it starts inherit it).
+/// Background priority for the calling thread; threads it starts inherit it. On Linux the thread joins the idle
+/// scheduling class: it runs whenever the window does not need a core, and gives way at once when it does
+/// (nice 10 alone still let a frame wait ~100 ms on a 2-core PC). Where that class is refused, nice 10.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its integer arguments; PRIO_PROCESS with 0 is the calling thread on Linux.
+    // SAFETY: both calls only read their arguments; pid 0 / PRIO_PROCESS 0 is the calling thread on Linux.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        let param = libc::sched_param { sched_priority: 0 };
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        }
+        // The same for the disk: the idle I/O class (3 << 13), for the calling thread (who = 0).
+        libc::syscall(libc::SYS_ioprio_set, 1, 0, 3 << 13);
     }
 }
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { By, Window, framesSeen, realMsi, runAgent, until, watchFrames } from "./support.mjs";
+import { By, Window, appearsInPage, framesSeen, realMsi, runAgent, until, watchFrames } from "./support.mjs";
 
 const w = new Window("flow");
 let driver;
@@ -162,6 +162,7 @@ describe("the whole flow in the window", () => {
     for (const [name, chunk] of [["a.bin", rnd], ["b.txt", text]]) {
       const fd = fs.openSync(path.join(big, name), "w");
       for (let i = 0; i < 512; i++) fs.writeSync(fd, chunk);
+      fs.fsyncSync(fd); // its writing-back is the test's load, not the build's
       fs.closeSync(fd);
     }
     await w.step("start");
@@ -173,14 +174,19 @@ describe("the whole flow in the window", () => {
     // From the moment the build shows its progress to the end of the verification.
     await w.byId("progress", 20000);
     await watchFrames(driver);
-    await w.firstOf("verify-ok", "error", 600000);
+    const shown = await appearsInPage(driver, "verify-ok", "error", 600000);
+    if (shown !== "verify-ok") await w.firstOf("verify-ok", "error", 1000);
     const seconds = (Date.now() - started) / 1000;
     const f = await framesSeen(driver);
     console.log(`1 GiB build: ${seconds.toFixed(1)} s; ${f.count} frames; longest gap between frames ${f.max.toFixed(0)} ms; gaps over 50 ms: ${JSON.stringify(f.gaps)}`);
     assert.ok(f.count > seconds * 10, `the window drew ${f.count} frames in ${seconds} s`);
-    // The target is 100 ms; this 2-core machine under Xvfb (software rendering) measured 84-155 ms across runs, so the test
-    // catches a frozen window (a blocked main thread gives seconds) and prints the figure.
+    // The target is 100 ms. On this 2-core machine under Xvfb (software rendering) the longest gap was 72-99 ms in most
+    // runs, with outliers up to ~190 ms that an idle window shows as well while any 1 GiB build runs beside it (disk
+    // write-back): the test catches a window that stalls (a blocked main thread gives seconds, a busy one many long
+    // gaps) and prints the figure.
     assert.ok(f.max < 250, `longest gap between frames: ${f.max} ms`);
+    const long = f.gaps.filter(([ms]) => ms > 100);
+    assert.ok(long.length <= 3, `gaps over 100 ms: ${JSON.stringify(long)}`);
     fs.rmSync(path.join(w.work, "out-big"), { recursive: true, force: true });
     fs.rmSync(big, { recursive: true, force: true });
   });

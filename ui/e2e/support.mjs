@@ -172,10 +172,19 @@ export function runAgent(tag = "ALPHA") {
 export async function watchFrames(driver) {
   await driver.executeScript(() => {
     const w = window;
-    w.__frames = { max: 0, count: 0, last: performance.now(), on: true, gaps: [] };
+    w.__frames = { max: 0, count: 0, start: 0, last: 0, on: true, gaps: [] };
     const tick = (t) => {
       const f = w.__frames;
-      if (t - f.last > 50) f.gaps.push([Math.round(t - f.last), document.getElementById("screen")?.dataset.screen]);
+      // Gaps are measured between frames, from the first one drawn after this script (not from the script's own run).
+      if (f.count === 0) f.start = f.last = t;
+      // Each long gap: its length, when it ended (ms after the start) and what the screen showed then.
+      if (t - f.last > 50)
+        f.gaps.push([
+          Math.round(t - f.last),
+          Math.round(t - f.start),
+          document.getElementById("screen")?.dataset.screen,
+          document.querySelector(".progress-head strong")?.textContent,
+        ]);
       f.max = Math.max(f.max, t - f.last);
       f.last = t;
       f.count++;
@@ -183,6 +192,35 @@ export async function watchFrames(driver) {
     };
     requestAnimationFrame(tick);
   });
+}
+
+/**
+ * Waits inside the page (a MutationObserver, one WebDriver call) until element `id` or `errorId` exists and returns
+ * the id that showed up: polling with findElement from the test would itself take the page's time while frames are
+ * measured.
+ */
+export async function appearsInPage(driver, id, errorId, ms) {
+  await driver.manage().setTimeouts({ script: ms + 1000 });
+  return driver.executeAsyncScript(
+    (ids, ms, done) => {
+      const seen = () => ids.find((k) => document.getElementById(k));
+      if (seen()) return done(seen());
+      const obs = new MutationObserver(() => {
+        const k = seen();
+        if (k) {
+          obs.disconnect();
+          done(k);
+        }
+      });
+      obs.observe(document.body, { childList: true, subtree: true });
+      setTimeout(() => {
+        obs.disconnect();
+        done(null);
+      }, ms);
+    },
+    [id, errorId],
+    ms,
+  );
 }
 
 /** Stops the measure: { max (ms), count (frames) }. */
