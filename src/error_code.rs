@@ -29,6 +29,8 @@ error_codes! {
     Source => "source",
     /// The manifest (package.toml) or a setting is not valid.
     Manifest => "manifest",
+    /// The action's command, file or folder is empty.
+    ActionEmpty => "action_empty",
     /// The fragment size or count is not possible.
     Fragments => "fragments",
     LaunchFileMissing => "launch_file_missing",

@@ -107,6 +107,11 @@ pub struct Footprint {
     /// The seed's rule of thumb (5 × the package).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seed_rule_bytes: u64,
+    /// The agent's factor (3) and the procedure's (5), for the labels.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub agent_factor: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub seed_factor: u64,
     /// What to ask of the PCs: the peak or the seed's rule, whichever is larger.
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub recommended_free_bytes: u64,
@@ -165,6 +170,8 @@ pub fn footprint(a: &Analysis, archive_bytes: u64, disks: Vec<LocalDisk>) -> Foo
         advice.push(Advice::PeakAboveAgentCheck { agent_bytes: agent, peak_bytes: peak });
     }
     Footprint {
+        agent_factor: AGENT_FACTOR,
+        seed_factor: SEED_FACTOR,
         archive_bytes: s,
         unzipped_bytes: u,
         install_estimate_bytes: i,
@@ -242,8 +249,8 @@ pub struct SourceFootprint {
     pub cycle: crate::planner::DownloadCycle,
     /// One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded.
     pub plans: Vec<crate::planner::Plan>,
-    /// Why there is no plan (a priority above the period length), in English.
-    pub plan_error: Option<String>,
+    /// Why there is no plan (a priority above the period length).
+    pub plan_error: Option<crate::planner::PlanBlocked>,
 }
 
 /// The largest fragment size the screen offers, in MiB.
@@ -267,7 +274,7 @@ pub fn for_source(
     let plans: Result<Vec<_>, _> = (1..=MAX_FRAGMENT_MIB).map(|mib| crate::planner::plan(archive, mib * ByteSize::MIB, priority, &cycle)).collect();
     let (plans, plan_error) = match plans {
         Ok(p) => (p, None),
-        Err(e) => (Vec::new(), Some(e.to_string())),
+        Err(e) => (Vec::new(), Some((&e).into())),
     };
     Ok(SourceFootprint { footprint: footprint(&analysis, archive, local_disks()), priority, cycle, plans, plan_error })
 }

@@ -21,3 +21,14 @@ pub fn config_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     base.join("ocs-studio")
 }
+
+/// `s` as one word for the shell the admin uses (POSIX single quotes; double quotes on Windows).
+pub fn shell_quote(s: &str) -> String {
+    if cfg!(windows) {
+        format!("\"{s}\"")
+    } else if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

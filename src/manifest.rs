@@ -122,6 +122,90 @@ impl Action {
     }
 }
 
+/// The three actions, without their field.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionKind {
+    Launch,
+    Execute,
+    Store,
+}
+
+/// Changes to a manifest from outside it (the build command's flags): each value given replaces the manifest's.
+/// The result is checked by `Manifest::validate` like any manifest, so a missing command or path is reported there.
+#[derive(Debug, Clone, Default)]
+pub struct ManifestChanges {
+    pub os: Option<TargetOs>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub priority: Option<u8>,
+    /// Fragments over HTTPS.
+    pub https: bool,
+    /// The action; a `path` alone means STORE.
+    pub action: Option<ActionKind>,
+    /// The command (EXECUTE) or the file to launch with its arguments (LAUNCH).
+    pub command: Option<String>,
+    /// The folder the files are stored to (STORE).
+    pub path: Option<String>,
+    pub fragment_size: Option<ByteSize>,
+    /// Turns the notification on with this text.
+    pub notify_text: Option<String>,
+    pub dialog: crate::notify::DialogChanges,
+    pub digest: Option<crate::digest::DigestAlgo>,
+    pub base64: bool,
+}
+
+impl ManifestChanges {
+    pub fn apply(&self, m: &mut Manifest) -> Result<(), ManifestError> {
+        if let Some(os) = self.os {
+            m.set_os(os);
+        }
+        if let Some(n) = &self.name {
+            m.package.name = n.clone();
+        }
+        if let Some(v) = &self.version {
+            m.package.version = v.clone();
+        }
+        if let Some(p) = self.priority {
+            m.package.priority = p;
+        }
+        if self.https {
+            m.package.protocol = Protocol::Https;
+        }
+        let kind = self.action.or(self.path.is_some().then_some(ActionKind::Store));
+        if kind == Some(ActionKind::Store) && self.command.is_some() {
+            return Err(ManifestError::CommandForStore);
+        }
+        let (a, file, command, path) = match &m.action {
+            Action::Launch { file } => (ActionKind::Launch, Some(file), None, None),
+            Action::Execute { command } => (ActionKind::Execute, None, Some(command), None),
+            Action::Store { path } => (ActionKind::Store, None, None, Some(path)),
+        };
+        let given = self.command.as_ref();
+        m.action = match kind.unwrap_or(a) {
+            ActionKind::Launch => Action::Launch { file: given.or(file).cloned().unwrap_or_else(|| m.package.os.default_entry().into()) },
+            ActionKind::Execute => Action::Execute { command: given.or(command).cloned().unwrap_or_default() },
+            ActionKind::Store => Action::Store { path: self.path.as_ref().or(path).cloned().unwrap_or_default() },
+        };
+        if let Some(s) = self.fragment_size {
+            m.fragments.size = s;
+        }
+        if let Some(t) = &self.notify_text {
+            m.notification.enabled = true;
+            m.notification.text = t.clone();
+        }
+        self.dialog.apply(&mut m.notification, &mut m.after_install);
+        if let Some(d) = self.digest {
+            m.digest.algorithm = d;
+        }
+        if self.base64 {
+            m.digest.encoding = crate::digest::DigestEncoding::Base64;
+        }
+        Ok(())
+    }
+}
+
 /// The program part of a command line: up to the closing quote if quoted, else up to the first space.
 pub fn first_word(command: &str) -> String {
     let c = command.trim_start();
@@ -259,15 +343,91 @@ pub enum ManifestError {
     LineBreak { field: &'static str },
     #[error("the {field} contains the control character U+{code:04X}, which makes the info file unreadable by the agents: remove it")]
     ControlChar { field: &'static str, code: u32 },
+    #[error("a command does not apply to a STORE action, which only copies the files: give the folder to copy them to, or choose EXECUTE or LAUNCH for a command")]
+    CommandForStore,
     #[error("the notification countdown is {0} seconds; the console accepts at most 9999 (4 digits)")]
     CountdownRange(u32),
+}
+
+/// What a warning is about (the window's headline for it; the message gives the details).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningCode {
+    // The folder (analysis).
+    CaseCollision,
+    MissingInstaller,
+    NoEntryScript,
+    SelfExtractor,
+    SeveralMsi,
+    UnknownExe,
+    UnreadableInstaller,
+    WindowsName,
+    PathTooLong,
+    BatchUtf8,
+    // The manifest.
+    DigestCaveat,
+    DoneEmpty,
+    EnvExpansion,
+    ExecuteFileMissing,
+    ManifestNotKept,
+    NotifyEmpty,
+    NotifyUnix,
+    // The notification text (its lint).
+    Empty,
+    ControlChar,
+    TagNotAllowed,
+    UnopenedTag,
+    UnclosedTag,
+    DoubleQuote,
+    SlashSwitch,
+    NonAscii,
+    LineBreaks,
+    Long,
+    TooLong,
+}
+
+impl WarningCode {
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+impl From<crate::notify::LintCode> for WarningCode {
+    fn from(c: crate::notify::LintCode) -> Self {
+        use crate::notify::LintCode as L;
+        match c {
+            L::Empty => WarningCode::Empty,
+            L::ControlChar => WarningCode::ControlChar,
+            L::TagNotAllowed => WarningCode::TagNotAllowed,
+            L::UnopenedTag => WarningCode::UnopenedTag,
+            L::UnclosedTag => WarningCode::UnclosedTag,
+            L::DoubleQuote => WarningCode::DoubleQuote,
+            L::SlashSwitch => WarningCode::SlashSwitch,
+            L::NonAscii => WarningCode::NonAscii,
+            L::LineBreaks => WarningCode::LineBreaks,
+            L::Long => WarningCode::Long,
+            L::TooLong => WarningCode::TooLong,
+        }
+    }
+}
+
+impl ManifestError {
+    pub fn code(&self) -> crate::ErrorCode {
+        match self {
+            ManifestError::SourceMissing(_) | ManifestError::NotAManifest(_) => crate::ErrorCode::Source,
+            ManifestError::ActionEmpty { .. } => crate::ErrorCode::ActionEmpty,
+            _ => crate::ErrorCode::Manifest,
+        }
+    }
 }
 
 /// A problem that does not stop the build but that the admin should read.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Warning {
-    pub code: &'static str,
+    pub code: WarningCode,
+    /// In English (the command line's wording); the window words the code.
     pub message: String,
 }
 
@@ -407,7 +567,7 @@ impl Manifest {
         }
         if self.package.os == TargetOs::Windows && attr != "PATH" && value.contains('%') {
             warnings.push(Warning {
-                code: "env_expansion",
+                code: crate::manifest::WarningCode::EnvExpansion,
                 message: format!(
                     "the {field} uses %VARIABLES%: the Windows agent expands them and refuses the package if the result is over {WINDOWS_COMMAND_MAX} characters"
                 ),
@@ -428,24 +588,24 @@ impl Manifest {
         }
         if n.enabled && n.text.trim().is_empty() {
             warnings.push(Warning {
-                code: "notify_empty",
+                code: crate::manifest::WarningCode::NotifyEmpty,
                 message: "the user is notified but the text is empty: the PC will show an empty dialog".into(),
             });
         }
         if self.after_install.enabled && self.after_install.text.trim().is_empty() {
             warnings.push(Warning {
-                code: "done_empty",
+                code: crate::manifest::WarningCode::DoneEmpty,
                 message: "an end-of-installation message is asked for but its text is empty".into(),
             });
         }
         if self.package.os != TargetOs::Windows && (n.enabled || self.after_install.enabled) {
             warnings.push(Warning {
-                code: "notify_unix",
+                code: crate::manifest::WarningCode::NotifyUnix,
                 message: "the Linux/macOS agent ignores notifications: the user will see nothing".into(),
             });
         }
         for caveat in [self.digest.algorithm.caveat(), self.digest.encoding.caveat()].into_iter().flatten() {
-            warnings.push(Warning { code: "digest_caveat", message: caveat.to_string() });
+            warnings.push(Warning { code: crate::manifest::WarningCode::DigestCaveat, message: caveat.to_string() });
         }
         Ok(warnings)
     }

@@ -34,14 +34,21 @@ pub enum PackageError {
     BuiltWithoutManifest(PathBuf, PathBuf),
     #[error("cannot write {path}: {source}; check that the folder is writable")]
     Write { path: PathBuf, source: std::io::Error },
+    #[error("{0} is not a folder: give the application folder")]
+    NotAFolder(PathBuf),
+    #[error("{0} already exists: open it and change it, or start again from the defaults (replacing it)")]
+    ManifestExists(PathBuf),
 }
 
 impl PackageError {
     pub fn code(&self) -> crate::ErrorCode {
         match self {
-            PackageError::Manifest(ManifestError::SourceMissing(_) | ManifestError::NotAManifest(_)) | PackageError::Scan(_) => crate::ErrorCode::Source,
-            PackageError::Manifest(_) | PackageError::BuiltWithoutManifest(..) => crate::ErrorCode::Manifest,
+            PackageError::Manifest(e) => e.code(),
+            PackageError::Scan(_) => crate::ErrorCode::Source,
+            PackageError::BuiltWithoutManifest(..) => crate::ErrorCode::Manifest,
             PackageError::Write { .. } => crate::ErrorCode::Output,
+            PackageError::NotAFolder(_) => crate::ErrorCode::Source,
+            PackageError::ManifestExists(_) => crate::ErrorCode::Exists,
         }
     }
 }
@@ -67,11 +74,7 @@ pub fn open(path: &Path, cancel: &CancelToken) -> Result<OpenedPackage, PackageE
     };
     let mut manifest = located.manifest.clone();
     if located.file.is_none() {
-        // A bare folder: the MSI's own name and version are the best label, and its suggested script the action.
-        if let Some(msi) = analysis.as_ref().and_then(|a| a.installers.iter().find(|i| i.msi.product_name.is_some())) {
-            manifest.package.name = msi.msi.product_name.clone().unwrap_or_default();
-            manifest.package.version = msi.msi.product_version.clone().unwrap_or_default();
-        }
+        name_after_msi(&mut manifest, analysis.as_ref());
     }
     let manifest_file = located.file.clone().unwrap_or_else(|| located.base_dir.join(MANIFEST_FILE));
     if located.file.is_some() {
@@ -87,6 +90,78 @@ pub fn save(file: &Path, manifest: &Manifest) -> Result<(), PackageError> {
     crate::fsx::write_atomic(file, text.as_bytes()).map_err(|source| PackageError::Write { path: file.to_path_buf(), source })?;
     remember(file);
     Ok(())
+}
+
+/// Starting a package in a folder: a `package.toml` with the procedure's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct InitRequest {
+    pub folder: PathBuf,
+    pub os: TargetOs,
+    /// Default: the MSI's product name, else the folder's name.
+    pub name: Option<String>,
+    /// Default: the MSI's product version.
+    pub version: Option<String>,
+    /// Replace an existing `package.toml`.
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InitOutput {
+    pub manifest_file: PathBuf,
+    pub manifest: Manifest,
+    /// Whether the folder already holds the script the LAUNCH action runs (`install.bat` / `install.sh`).
+    pub entry_found: bool,
+}
+
+/// Files a package never needs, left out of a new manifest's source.
+pub const DEFAULT_EXCLUDES: [&str; 4] = [".git", "Thumbs.db", "desktop.ini", ".DS_Store"];
+
+/// Writes `<folder>/package.toml` (atomically) with the procedure's defaults, named after the folder's MSI.
+pub fn init(req: &InitRequest, cancel: &CancelToken) -> Result<InitOutput, PackageError> {
+    if !req.folder.is_dir() {
+        return Err(PackageError::NotAFolder(req.folder.clone()));
+    }
+    let file = req.folder.join(MANIFEST_FILE);
+    if file.exists() && !req.replace {
+        return Err(PackageError::ManifestExists(file));
+    }
+    // What opening the bare folder gives (the MSI's name and version), even when a manifest is being replaced.
+    let listing = crate::Project { manifest: &Manifest::for_folder(&req.folder, req.os), base_dir: &req.folder, manifest_file: None }.list(cancel)?;
+    let analysis = match &listing {
+        Some(l) => Some(crate::scan::analyze(l, cancel)?),
+        None => None,
+    };
+    let mut m = Manifest::for_folder(&req.folder, req.os);
+    name_after_msi(&mut m, analysis.as_ref());
+    if let Some(n) = &req.name {
+        m.package.name = n.clone();
+    }
+    if let Some(v) = &req.version {
+        m.package.version = v.clone();
+    }
+    if let Some(src) = m.source.as_mut() {
+        src.exclude = DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect();
+    }
+    m.validate()?;
+    let abs = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+    let text = format!(
+        "# OCS Package Studio manifest. Build it with:\n#   ocs-studio build {} --out packages\n# Paths are relative to this file. Priority 1 (first) … 9 (last), never 0.\n\n{}",
+        crate::fsx::shell_quote(&abs.to_string_lossy()),
+        m.to_toml()
+    );
+    crate::fsx::write_atomic(&file, text.as_bytes()).map_err(|source| PackageError::Write { path: file.clone(), source })?;
+    remember(&file);
+    let entry_found = req.folder.join(req.os.default_entry()).is_file();
+    Ok(InitOutput { manifest_file: file, manifest: m, entry_found })
+}
+
+/// A bare folder's best label: its first MSI's product name and version.
+fn name_after_msi(m: &mut Manifest, analysis: Option<&Analysis>) {
+    if let Some(msi) = analysis.and_then(|a| a.installers.iter().find(|i| i.msi.product_name.is_some())) {
+        m.package.name = msi.msi.product_name.clone().unwrap_or_default();
+        m.package.version = msi.msi.product_version.clone().unwrap_or_default();
+    }
 }
 
 const RECENT_MAX: usize = 12;

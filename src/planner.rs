@@ -42,7 +42,50 @@ pub struct Plan {
     /// Agent cycles (touches of this package) it takes.
     pub touches: u32,
     pub recommended: bool,
-    pub notes: Vec<String>,
+    pub notes: Vec<PlanNote>,
+}
+
+/// What the size means for the delivery, beyond the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PlanNote {
+    /// Under 5 MiB and several fragments: more agent cycles, a later delivery.
+    SmallFragments,
+    /// Over 10 MiB: long downloads that restart from zero when a PC sleeps or loses the network.
+    LargeFragments,
+}
+
+impl PlanNote {
+    pub fn english(self) -> &'static str {
+        match self {
+            PlanNote::SmallFragments => "small fragments mean more agent cycles: the package arrives later",
+            PlanNote::LargeFragments => "large fragments are long downloads that restart from zero when a PC goes to sleep or loses the network",
+        }
+    }
+}
+
+/// Why no delivery can be planned, as data for the window (the command line prints the error itself).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlanBlocked {
+    /// The priority is above the server's period length: never downloaded.
+    NeverDownloaded { priority: u8, period: u32 },
+    /// The period length is 0.
+    NoCycle,
+    /// The sizes cannot be cut (in English).
+    Fragments { message: String },
+}
+
+impl From<&PlanError> for PlanBlocked {
+    fn from(e: &PlanError) -> Self {
+        match e {
+            PlanError::NeverDownloaded { priority, period } => PlanBlocked::NeverDownloaded { priority: *priority, period: *period },
+            PlanError::NoCycle => PlanBlocked::NoCycle,
+            PlanError::Fragment(f) => PlanBlocked::Fragments { message: f.to_string() },
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -88,10 +131,10 @@ pub fn plan(archive_bytes: u64, fragment_size: u64, priority: u8, cycle: &Downlo
     let recommended = (5 * mib..=10 * mib).contains(&fragment_size);
     let mut notes = Vec::new();
     if fragment_size < 5 * mib && sizes.len() > 1 {
-        notes.push("small fragments mean more agent cycles: the package arrives later".into());
+        notes.push(PlanNote::SmallFragments);
     }
     if fragment_size > 10 * mib {
-        notes.push("large fragments are long downloads that restart from zero when a PC goes to sleep or loses the network".into());
+        notes.push(PlanNote::LargeFragments);
     }
     Ok(Plan {
         fragment_size,

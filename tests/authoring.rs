@@ -223,3 +223,19 @@ fn transforms_and_patches_are_recognised() {
     assert_eq!(kind("correctif 4.0.1.msp").as_deref(), Some("msp"));
     assert!(a["suggested_command"].as_str().unwrap().starts_with("msiexec /i produit.msi TRANSFORMS=\"français.mst\" /qn"), "{}", a["suggested_command"]);
 }
+
+/// `ocs-studio … | head`: when the reader closes the pipe early, the studio stops quietly (no panic message, exit 0).
+#[test]
+fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
+    let t = tempfile::tempdir().unwrap();
+    for i in 0..3000 {
+        write(&t.path().join(format!("f{i:04}.txt")), "x");
+    }
+    let mut child = studio().args(["inspect", t.path().to_str().unwrap(), "--json"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -255,7 +255,9 @@ fn bad_input_gets_a_clear_error_and_no_partial_output() {
         (vec!["build", good.to_str().unwrap(), "--out", out_s, "--name", " "], "package name is empty"),
         (vec!["build", good.to_str().unwrap(), "--out", unwritable.to_str().unwrap()], "choose an output folder you can write to"),
         (vec!["build", good.to_str().unwrap(), "--out", out_s, "--id", "4294967296"], "from 1 to 2147483647"),
-        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--action", "execute"], "needs --command"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--action", "execute"], "the command of the EXECUTE action is empty"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--action", "execute"], "(--command \"…\" for execute"),
+        (vec!["build", good.to_str().unwrap(), "--out", out_s, "--path", "C:\\Apps", "--command", "x"], "does not apply to a STORE action"),
     ];
     for (args, expect) in cases {
         let o = run(&args);

@@ -128,6 +128,9 @@ fn a_published_package_reaches_success_on_alpha_then_the_next_ring() {
     assert_eq!(served, local.replace(&format!("ID=\"{local_id}\""), &format!("ID=\"{id}\"")));
     assert_eq!(concat_fragments(&Path::new(DOWNLOAD).join(&id), &id, 3), concat_fragments(&dir, local_id, 3));
 
+    // A TAG no computer has: refused, saying what was searched and what to change.
+    let msg = ocs_err(&["deploy", &id, "--tag", "NO-SUCH-RING", "--json"], "no_computers");
+    assert!(msg.contains("TAG contains 'NO-SUCH-RING'") && msg.contains("--all"), "{msg}");
     let d = ocs_ok(&["deploy", &id, "--tag", "alpha", "--json"]);
     let assigned: Vec<&str> = d["report"]["assigned"].as_array().unwrap().iter().map(|c| c["tag"].as_str().unwrap()).collect();
     assert_eq!(assigned, ["ALPHA"], "only the ALPHA computer: {d}");

@@ -293,6 +293,13 @@ async fn pick_manifest() -> Option<String> {
     rfd::AsyncFileDialog::new().add_filter("package.toml", &["toml"]).pick_file().await.map(|h| h.path().to_string_lossy().into_owned())
 }
 
+/// Starts the dialog from a text of the library (with its suggested options) or the end message from one.
+#[tauri::command]
+#[specta::specta]
+fn use_notification_text(request: library::UseTextRequest) -> Result<library::UseTextOutput, AppError> {
+    library::use_text(&library::default_path(), &request).map_err(|e| AppError::new(ErrorCode::Texts, e))
+}
+
 #[tauri::command]
 #[specta::specta]
 fn save_notification_text(template: library::Template) -> Result<Vec<library::Template>, AppError> {
@@ -459,6 +466,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         code_pages,
         preview_notification,
         notification_texts,
+        use_notification_text,
         save_notification_text,
         rename_notification_text,
         delete_notification_text,

@@ -61,7 +61,7 @@ impl BuildError {
     /// A stable code for the UI and scripts.
     pub fn code(&self) -> crate::ErrorCode {
         match self {
-            BuildError::Manifest(_) => crate::ErrorCode::Manifest,
+            BuildError::Manifest(e) => e.code(),
             BuildError::Scan(ScanError::Cancelled) | BuildError::Cancelled => crate::ErrorCode::Cancelled,
             BuildError::Scan(_) => crate::ErrorCode::Source,
             BuildError::Fragment(_) => crate::ErrorCode::Fragments,
@@ -173,7 +173,7 @@ pub fn check_action(m: &Manifest, listing: Option<&Listing>) -> Result<Vec<Warni
                 && !first.contains(['/', '\\', '%']);
             if looks_local && l.root_file(&first, ci).is_none() {
                 warnings.push(Warning {
-                    code: "execute_file_missing",
+                    code: crate::manifest::WarningCode::ExecuteFileMissing,
                     message: format!("the command runs \"{first}\", which is not at the root of the package: the agent will report ERR_EXECUTE unless the PC has it in its PATH"),
                 });
             }
@@ -288,7 +288,7 @@ pub fn build(
     // console's exact layout. Losing it loses no package: a warning says so.
     let kept = kept_manifest_path(&final_dir);
     if let Err(e) = crate::fsx::write_atomic(&kept, as_built(project).to_toml().as_bytes()) {
-        warnings.push(Warning { code: "manifest_not_kept", message: format!("could not write {} ({e}): publishing the folder will need the name again", kept.display()) });
+        warnings.push(Warning { code: crate::manifest::WarningCode::ManifestNotKept, message: format!("could not write {} ({e}): publishing the folder will need the name again", kept.display()) });
     }
     tracing::info!(id, dir = %final_dir.display(), archive_size, fragments = sizes.len(), ms = started.elapsed().as_millis() as u64, "package built");
     progress.report(Progress { stage: Stage::Done, done: archive_size, total: archive_size, current: None });

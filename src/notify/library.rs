@@ -46,7 +46,7 @@ pub enum LibraryError {
     Parse { path: PathBuf, message: String },
     #[error("\"{0}\" is a built-in text: save your version under another id")]
     Builtin(String),
-    #[error("there is no text of yours with the id \"{0}\": pick one of the list")]
+    #[error("there is no text with the id \"{0}\": pick one of the list")]
     Unknown(String),
 }
 
@@ -75,6 +75,37 @@ fn load_user(path: &Path) -> Result<Vec<Template>, LibraryError> {
 pub fn filled(texts: Vec<Template>, application: &str) -> Vec<Template> {
     let application = application.trim();
     texts.into_iter().map(|t| Template { text: if application.is_empty() { t.text } else { t.text.replace("{application}", application) }, ..t }).collect()
+}
+
+/// Starting from a text of the library: the dialog as it stands, and the text to use.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UseTextRequest {
+    pub id: String,
+    /// Replaces `{application}` (the package's name and version).
+    pub application: String,
+    pub notification: super::Notification,
+    pub done: super::DoneMessage,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UseTextOutput {
+    pub notification: super::Notification,
+    pub done: super::DoneMessage,
+}
+
+/// A text shown before the installation turns the notification on with it and with its suggested options
+/// (countdown, cancel, delay); one shown after it becomes the end-of-installation message.
+pub fn use_text(path: &Path, req: &UseTextRequest) -> Result<UseTextOutput, LibraryError> {
+    let t = filled(all(path)?, &req.application).into_iter().find(|t| t.id == req.id).ok_or_else(|| LibraryError::Unknown(req.id.clone()))?;
+    let (mut notification, mut done) = (req.notification.clone(), req.done.clone());
+    if t.when == "after" {
+        done = super::DoneMessage { enabled: true, text: t.text };
+    } else {
+        notification = super::Notification { enabled: true, text: t.text, countdown: t.countdown, can_abort: t.can_abort, can_delay: t.can_delay };
+    }
+    Ok(UseTextOutput { notification, done })
 }
 
 /// Built-in texts followed by the admin's own.

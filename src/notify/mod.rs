@@ -6,7 +6,7 @@ pub mod library;
 pub mod lint;
 pub mod preview;
 
-pub use lint::{autofix, lint, Level, Lint};
+pub use lint::{autofix, lint, Level, Lint, LintCode, LintField};
 pub use preview::preview_html;
 
 /// The pre-install dialog.
@@ -29,6 +29,34 @@ pub struct Notification {
 impl Default for Notification {
     fn default() -> Self {
         Notification { enabled: false, text: String::new(), countdown: 0, can_abort: false, can_delay: true }
+    }
+}
+
+/// Changes to the dialog's options from outside the manifest (command-line flags): each one given replaces the value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DialogChanges {
+    pub countdown: Option<u32>,
+    /// Show the Cancel button.
+    pub can_abort: bool,
+    /// Hide the Delay button.
+    pub no_delay: bool,
+    /// Show this text after the installation.
+    pub done_text: Option<String>,
+}
+
+impl DialogChanges {
+    /// Applies the changes to `n`, and to `done` when an end-of-installation text is given.
+    pub fn apply(&self, n: &mut Notification, done: &mut DoneMessage) {
+        if let Some(c) = self.countdown {
+            n.countdown = c;
+        }
+        n.can_abort |= self.can_abort;
+        if self.no_delay {
+            n.can_delay = false;
+        }
+        if let Some(t) = &self.done_text {
+            *done = DoneMessage { enabled: true, text: t.clone() };
+        }
     }
 }
 
@@ -58,6 +86,8 @@ pub struct PreviewRequest {
 pub struct PreviewOutput {
     /// The text after the fixes (the typed text when none was asked).
     pub text: String,
+    /// The end-of-installation text after the fixes.
+    pub done_text: String,
     /// `NOTIFY_TEXT` as the agent receives it.
     pub agent_html: String,
     /// `NEED_DONE_ACTION_TEXT` as the agent receives it.
@@ -80,7 +110,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
     }
     let mut lints = lint(&n.text, n.enabled);
     if done.enabled {
-        lints.extend(lint(&done.text, true).into_iter().map(|l| Lint { message: format!("end-of-installation text: {}", l.message), ..l }));
+        lints.extend(lint(&done.text, true).into_iter().map(|l| Lint { message: format!("end-of-installation text: {}", l.message), field: LintField::DoneText, ..l }));
         lints.sort_by_key(|l| std::cmp::Reverse(l.level as u8));
     }
     let ok = !lints.iter().any(|l| l.level == Level::Error);
@@ -89,6 +119,7 @@ pub fn preview(req: &PreviewRequest) -> PreviewOutput {
         done_html: agent_html(&done.text),
         preview_html: preview_html(&n, &done, req.french),
         text: n.text,
+        done_text: done.text,
         lints,
         ok,
     }
@@ -136,6 +167,9 @@ pub fn agent_html(text: &str) -> String {
             }
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            // The Windows agent passes the text on a command line (`/MSG="…"`), where ` /delay`, ` /nocancel` or
+            // ` /reboot` would act as switches: outside tags a slash is stored as a character reference.
+            '/' => out.push_str("&#47;"),
             '\n' => {
                 if !last_tag_breaks {
                     out.push_str("<br>");

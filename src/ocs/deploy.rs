@@ -156,6 +156,48 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
     Ok((affect_with(c, server_id, &st, &acts, computers).await?, gate))
 }
 
+/// `deploy` from the command line: the computers a filter finds, optionally only looked at (`dry_run`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DeployRequest {
+    pub server_id: String,
+    /// `tag: None, name: None` is every computer.
+    pub filter: ComputerFilter,
+    /// Widen the rollout only when this ring did well enough.
+    pub rule: Option<RingRule>,
+    /// Find the computers and read the gate, assign nothing.
+    pub dry_run: bool,
+}
+
+/// What a deployment found and did.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeployOutput {
+    pub computers: Vec<Computer>,
+    /// `None` on a dry run.
+    pub report: Option<DeployReport>,
+    pub gate: Option<RingGate>,
+}
+
+/// Assigns package `req.server_id` to every computer `req.filter` finds (none found: `NoComputers`, which says why).
+pub async fn deploy_matching(c: &Console, req: &DeployRequest) -> Result<DeployOutput, OcsError> {
+    check_id(&req.server_id)?;
+    let computers = find_computers(c, &req.filter).await?;
+    if computers.is_empty() {
+        let all = req.filter.tag.is_none() && req.filter.name.is_none();
+        return Err(OcsError::NoComputers { filter: req.filter.clone(), all });
+    }
+    if req.dry_run {
+        let gate = match &req.rule {
+            Some(r) => Some(ring_status(c, &req.server_id, r).await?),
+            None => None,
+        };
+        return Ok(DeployOutput { computers, report: None, gate });
+    }
+    let (report, gate) = deploy(c, &req.server_id, &computers, req.rule.as_ref()).await?;
+    Ok(DeployOutput { computers, report: Some(report), gate })
+}
+
 /// Whether the previous ring did well enough to widen the rollout.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

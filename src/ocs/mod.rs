@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
-pub use deploy::{affect, deploy, find_computers, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
+pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
 pub use publish::{default_description, default_options, package_os, publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
@@ -36,6 +36,14 @@ pub struct ServerSpec {
 }
 
 /// What can go wrong between the studio and an OCS server. Each message says what happened, where, and how to fix it.
+fn no_computers_message(filter: &ComputerFilter, all: bool) -> String {
+    if all {
+        "the server knows no computer yet: a computer appears once its OCS agent has sent an inventory to this server".into()
+    } else {
+        format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or deploy to all computers", filter.describe())
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OcsError {
     #[error("{url} is not a valid console address ({reason}); give the console's URL, e.g. https://ocs.example.com/ocsreports/")]
@@ -88,6 +96,8 @@ pub enum OcsError {
          value is 10) and publish with a priority no higher than it, or have it raised"
     )]
     PriorityAbovePeriod(String),
+    #[error("{}", no_computers_message(filter, *all))]
+    NoComputers { filter: ComputerFilter, all: bool },
     #[error("not widening the rollout: {0}")]
     RingClosed(String),
     #[error("{0}")]
@@ -118,6 +128,7 @@ impl OcsError {
             OcsError::Mismatch { .. } => crate::ErrorCode::ServerMismatch,
             OcsError::NotServed { .. } => crate::ErrorCode::NotServed,
             OcsError::NoSuchPackage(_) => crate::ErrorCode::NoSuchPackage,
+            OcsError::NoComputers { .. } => crate::ErrorCode::NoComputers,
             OcsError::NotActivated(_) => crate::ErrorCode::NotActivated,
             OcsError::PriorityAbovePeriod(_) => crate::ErrorCode::PriorityAbovePeriod,
             OcsError::RingClosed(_) => crate::ErrorCode::RingGate,

@@ -42,7 +42,7 @@ pub struct Analysis {
     pub suggested_script: Option<Script>,
 }
 
-fn warn(w: &mut Vec<Warning>, code: &'static str, message: String) {
+fn warn(w: &mut Vec<Warning>, code: crate::manifest::WarningCode, message: String) {
     w.push(Warning { code, message });
 }
 
@@ -72,16 +72,16 @@ pub fn windows_path_problems(listing: &Listing) -> Vec<Warning> {
     for e in &listing.entries {
         let name = e.name.trim_end_matches('/');
         if let Some(prev) = seen.insert(name.to_lowercase(), name) {
-            warn(&mut out, "case_collision", format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other; rename one"));
+            warn(&mut out, crate::manifest::WarningCode::CaseCollision, format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other; rename one"));
         }
         if let Some(p) = name.split('/').find_map(|c| windows_name_problem(c).map(|why| (c, why))) {
-            warn(&mut out, "windows_name", format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
+            warn(&mut out, crate::manifest::WarningCode::WindowsName, format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
         }
         let len = name.chars().count() + WINDOWS_EXTRACT_PREFIX;
         if len > WINDOWS_MAX_PATH {
             warn(
                 &mut out,
-                "path_too_long",
+                crate::manifest::WarningCode::PathTooLong,
                 format!("\"{name}\" is too long: extracted under C:\\Windows\\Temp\\<ID>.OCS it makes {len} characters, over Windows' limit of {WINDOWS_MAX_PATH}; shorten the folders or the file name"),
             );
         }
@@ -101,7 +101,7 @@ fn batch_file_problems(listing: &Listing, bat: &super::Entry) -> Vec<Warning> {
     if let Some((word, seen)) = crate::script::codepage::utf8_misread(&bytes, cp) {
         warn(
             &mut out,
-            "batch_utf8",
+            crate::manifest::WarningCode::BatchUtf8,
             format!(
                 "{} is saved in UTF-8, but cmd.exe reads it in the PCs' code page ({cp} on a French Windows): \"{word}\" will read as \"{seen}\"; save it in the OEM code page (the studio's install.bat templates do), or avoid accents",
                 bat.name
@@ -116,7 +116,7 @@ fn batch_file_problems(listing: &Listing, bat: &super::Entry) -> Vec<Warning> {
         let rel = file.replace('\\', "/");
         let present = listing.files().any(|e| e.name.eq_ignore_ascii_case(&rel));
         if !present {
-            warn(&mut out, "missing_installer", format!("{} runs \"{file}\", which is not in the folder: add it at that place (next to {}), or correct the name in {}", bat.name, bat.name, bat.name));
+            warn(&mut out, crate::manifest::WarningCode::MissingInstaller, format!("{} runs \"{file}\", which is not in the folder: add it at that place (next to {}), or correct the name in {}", bat.name, bat.name, bat.name));
         }
     }
     out
@@ -175,14 +175,14 @@ pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, Scan
         match installers::identify(&e.path, &e.name, e.size) {
             Ok(Some(i)) => {
                 if matches!(i.kind, InstallerKind::SevenZipSfx | InstallerKind::WinRarSfx | InstallerKind::ZipSfx) {
-                    warn(&mut warnings, "self_extractor", format!("\"{}\" is a {}: extract it first and package its contents (the procedure forbids self-extracting installers: the agent cannot wait for what they unpack)", i.path, i.label));
+                    warn(&mut warnings, crate::manifest::WarningCode::SelfExtractor, format!("\"{}\" is a {}: extract it first and package its contents (the procedure forbids self-extracting installers: the agent cannot wait for what they unpack)", i.path, i.label));
                 } else if i.kind == InstallerKind::PlainExe {
-                    warn(&mut warnings, "unknown_exe", format!("\"{}\" is a Windows program of unknown installer technology: find its silent switches (setup.exe /? often lists them) and test them on a PC before deploying", i.path));
+                    warn(&mut warnings, crate::manifest::WarningCode::UnknownExe, format!("\"{}\" is a Windows program of unknown installer technology: find its silent switches (setup.exe /? often lists them) and test them on a PC before deploying", i.path));
                 }
                 installers.push(i);
             }
             Ok(None) => {}
-            Err(err) => warn(&mut warnings, "unreadable_installer", err.to_string()),
+            Err(err) => warn(&mut warnings, crate::manifest::WarningCode::UnreadableInstaller, err.to_string()),
         }
     }
     let entry_script = ["install.bat", "install.cmd", "install.sh"]
@@ -210,7 +210,7 @@ pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, Scan
         let exes: Vec<&Installer> = installers.iter().filter(|i| i.silent_args.is_some() && i.kind != InstallerKind::Msp).collect();
         (exes.len() == 1).then(|| Script::ExeSilent { exe: exes[0].path.clone(), args: exes[0].silent_args.clone().unwrap_or_default() })
     } else {
-        warn(&mut warnings, "several_msi", format!("{} MSI packages found: say in install.bat which one to install, in which order", msis.len()));
+        warn(&mut warnings, crate::manifest::WarningCode::SeveralMsi, format!("{} MSI packages found: say in install.bat which one to install, in which order", msis.len()));
         None
     };
     let suggested_command = match (&entry_script, &suggested_script) {
@@ -223,7 +223,7 @@ pub fn analyze(listing: &Listing, cancel: &CancelToken) -> Result<Analysis, Scan
             Some(c) => format!("the studio can write one that runs: {c}"),
             None => "write one with the command that installs the application silently".into(),
         };
-        warn(&mut warnings, "no_entry_script", format!("no install.bat at the root of the folder: {hint}"));
+        warn(&mut warnings, crate::manifest::WarningCode::NoEntryScript, format!("no install.bat at the root of the folder: {hint}"));
     }
     let total_bytes = listing.total_bytes;
     Ok(Analysis {
@@ -264,7 +264,7 @@ mod tests {
         std::fs::write(d.path().join("install.bat"), "msiexec /i \"logiciel été.msi\" /qn\r\nmsiexec /i present.msi\r\n").unwrap();
         std::fs::write(d.path().join("present.msi"), b"not really an msi").unwrap();
         let a = inspect(d.path(), &[], &CancelToken::new()).unwrap();
-        let msgs: Vec<(&str, &str)> = a.warnings.iter().map(|w| (w.code, w.message.as_str())).collect();
+        let msgs: Vec<(String, &str)> = a.warnings.iter().map(|w| (w.code.as_str(), w.message.as_str())).collect();
         assert!(msgs.iter().any(|(c, m)| *c == "missing_installer" && m.contains("logiciel été.msi")), "{msgs:?}");
         assert!(!msgs.iter().any(|(c, m)| *c == "missing_installer" && m.contains("present.msi")), "{msgs:?}");
         assert!(msgs.iter().any(|(c, m)| *c == "batch_utf8" && m.contains("├®")), "{msgs:?}");
@@ -285,11 +285,10 @@ mod tests {
         std::fs::write(d.path().join("tool.exe"), installers::exe::stub_pe(".text", b"x", b"")).unwrap();
         std::fs::write(d.path().join("broken.msi"), b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 truncated").unwrap();
         let a = inspect(d.path(), &[], &CancelToken::new()).unwrap();
-        let codes: Vec<&str> = a.warnings.iter().map(|w| w.code).collect();
-        assert!(codes.contains(&"self_extractor"), "{codes:?}");
-        assert!(codes.contains(&"unknown_exe"), "{codes:?}");
-        assert!(codes.contains(&"unreadable_installer"), "{codes:?}");
-        assert!(codes.contains(&"no_entry_script"), "{codes:?}");
+        let codes: Vec<String> = a.warnings.iter().map(|w| w.code.as_str()).collect();
+        for code in ["self_extractor", "unknown_exe", "unreadable_installer", "no_entry_script"] {
+            assert!(codes.iter().any(|c| c == code), "{code}: {codes:?}");
+        }
         let tool = a.installers.iter().find(|i| i.path == "tool.exe").unwrap();
         assert_eq!(tool.kind, InstallerKind::PlainExe);
         assert_eq!(tool.silent_args, None);

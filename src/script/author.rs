@@ -116,7 +116,7 @@ impl AuthorError {
     pub fn code(&self) -> crate::ErrorCode {
         match self {
             AuthorError::Scan(_) | AuthorError::NotInFolder(_) => crate::ErrorCode::Source,
-            AuthorError::Manifest(_) => crate::ErrorCode::Manifest,
+            AuthorError::Manifest(e) => e.code(),
             AuthorError::WouldOverwrite(_) => crate::ErrorCode::Exists,
             AuthorError::Write { .. } => crate::ErrorCode::Output,
             _ => crate::ErrorCode::Script,

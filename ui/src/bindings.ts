@@ -36,9 +36,11 @@ export const commands = {
 	/**  The OEM code pages install.bat can be written in, with their region (850 first: the French default). */
 	codePages: () => __TAURI_INVOKE<CodePageInfo[]>("code_pages"),
 	/**  The notification as the PC will show it, with its lint (called on each keystroke: no disk access). */
-	previewNotification: (request: PreviewRequest_Deserialize) => __TAURI_INVOKE<PreviewOutput>("preview_notification", { request }),
+	previewNotification: (request: PreviewRequest_Deserialize) => __TAURI_INVOKE<PreviewOutput_Serialize>("preview_notification", { request }),
 	/**  The ready-made texts and the admin's own, with `{application}` replaced by the package's name. */
 	notificationTexts: (application: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("notification_texts", { application })),
+	/**  Starts the dialog from a text of the library (with its suggested options) or the end message from one. */
+	useNotificationText: (request: UseTextRequest_Deserialize) => typedError<UseTextOutput_Serialize, AppError>(__TAURI_INVOKE("use_notification_text", { request })),
 	saveNotificationText: (template: Template_Deserialize) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("save_notification_text", { template })),
 	renameNotificationText: (id: string, title: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("rename_notification_text", { id, title })),
 	deleteNotificationText: (id: string) => typedError<Template_Serialize[], AppError>(__TAURI_INVOKE("delete_notification_text", { id })),
@@ -386,6 +388,8 @@ export type ErrorCode =
 "source" | 
 /**  The manifest (package.toml) or a setting is not valid. */
 "manifest" | 
+/**  The action's command, file or folder is empty. */
+"action_empty" | 
 /**  The fragment size or count is not possible. */
 "fragments" | "launch_file_missing" | "invalid_id" | 
 /**  A package folder with that ID already exists. */
@@ -442,6 +446,9 @@ export type Footprint = {
 	agent_required_free_bytes: number,
 	/**  The seed's rule of thumb (5 × the package). */
 	seed_rule_bytes: number,
+	/**  The agent's factor (3) and the procedure's (5), for the labels. */
+	agent_factor: number,
+	seed_factor: number,
 	/**  What to ask of the PCs: the peak or the seed's rule, whichever is larger. */
 	recommended_free_bytes: number,
 	local_disks: LocalDisk[],
@@ -536,9 +543,57 @@ export type Level =
 /**  The text cannot be stored. */
 "error";
 
-export type Lint = {
+export type Lint = Lint_Serialize | Lint_Deserialize;
+
+/**  What a lint is about; the window words each one in its language from the code, `subject` and `count`. */
+export type LintCode = 
+/**  The notification is on and its text is empty. */
+"empty" | 
+/**  A control character (`subject`: "U+0007") cannot be stored. */
+"control_char" | 
+/**  A tag (`subject`) the dialog does not render. */
+"tag_not_allowed" | 
+/**  A closing tag (`subject`) that closes nothing. */
+"unopened_tag" | 
+/**  A tag (`subject`) never closed. */
+"unclosed_tag" | 
+/**  Double quotes: stored as `&quot;` (handled). */
+"double_quote" | 
+/**  A ` /word` the agent's dialog would take as its own switch (`subject`): stored as `&#47;` (handled). */
+"slash_switch" | 
+/**  Accents: stored as character references (handled). */
+"non_ascii" | 
+/**  Line breaks: stored as `<br>` (handled). */
+"line_breaks" | 
+/**  `count` characters: the dialog will scroll. */
+"long" | 
+/**  Over 8000 characters once stored (`count`). */
+"too_long";
+
+/**  Which text a lint is about. */
+export type LintField = "text" | "done_text";
+
+export type Lint_Deserialize = {
 	level: Level,
-	code: string,
+	code: LintCode,
+	field: LintField,
+	/**  The tag, character or switch the lint is about. */
+	subject?: string | null,
+	/**  The length the lint is about. */
+	count?: number | null,
+	/**  The lint in English (the command line's wording). */
+	message: string,
+};
+
+export type Lint_Serialize = {
+	level: Level,
+	code: LintCode,
+	field: LintField,
+	/**  The tag, character or switch the lint is about. */
+	subject: string | null,
+	/**  The length the lint is about. */
+	count: number | null,
+	/**  The lint in English (the command line's wording). */
 	message: string,
 };
 
@@ -757,19 +812,58 @@ export type Plan = {
 	/**  Agent cycles (touches of this package) it takes. */
 	touches: number,
 	recommended: boolean,
-	notes: string[],
+	notes: PlanNote[],
 };
 
+/**  Why no delivery can be planned, as data for the window (the command line prints the error itself). */
+export type PlanBlocked = 
+/**  The priority is above the server's period length: never downloaded. */
+{ kind: "never_downloaded"; priority: number; period: number } | 
+/**  The period length is 0. */
+{ kind: "no_cycle" } | 
+/**  The sizes cannot be cut (in English). */
+{ kind: "fragments"; message: string };
+
+/**  What the size means for the delivery, beyond the figures. */
+export type PlanNote = 
+/**  Under 5 MiB and several fragments: more agent cycles, a later delivery. */
+"small_fragments" | 
+/**  Over 10 MiB: long downloads that restart from zero when a PC sleeps or loses the network. */
+"large_fragments";
+
 /**  The text as it will be stored and shown, its lint, and the dialogs drawn as the PC draws them. */
-export type PreviewOutput = {
+export type PreviewOutput = PreviewOutput_Serialize | PreviewOutput_Deserialize;
+
+/**  The text as it will be stored and shown, its lint, and the dialogs drawn as the PC draws them. */
+export type PreviewOutput_Deserialize = {
 	/**  The text after the fixes (the typed text when none was asked). */
 	text: string,
+	/**  The end-of-installation text after the fixes. */
+	done_text: string,
 	/**  `NOTIFY_TEXT` as the agent receives it. */
 	agent_html: string,
 	/**  `NEED_DONE_ACTION_TEXT` as the agent receives it. */
 	done_html: string,
 	/**  Most serious first; with the end-of-installation text's own, if it has any. */
-	lints: Lint[],
+	lints: Lint_Deserialize[],
+	/**  Both dialogs (those the options turn on) as a self-contained HTML fragment with its style. */
+	preview_html: string,
+	/**  No lint is an error: the text can be built. */
+	ok: boolean,
+};
+
+/**  The text as it will be stored and shown, its lint, and the dialogs drawn as the PC draws them. */
+export type PreviewOutput_Serialize = {
+	/**  The text after the fixes (the typed text when none was asked). */
+	text: string,
+	/**  The end-of-installation text after the fixes. */
+	done_text: string,
+	/**  `NOTIFY_TEXT` as the agent receives it. */
+	agent_html: string,
+	/**  `NEED_DONE_ACTION_TEXT` as the agent receives it. */
+	done_html: string,
+	/**  Most serious first; with the end-of-installation text's own, if it has any. */
+	lints: Lint_Serialize[],
 	/**  Both dialogs (those the options turn on) as a self-contained HTML fragment with its style. */
 	preview_html: string,
 	/**  No lint is an error: the text can be built. */
@@ -1166,8 +1260,8 @@ export type SourceFootprint_Deserialize = {
 	cycle: DownloadCycle_Deserialize,
 	/**  One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded. */
 	plans: Plan[],
-	/**  Why there is no plan (a priority above the period length), in English. */
-	plan_error?: string | null,
+	/**  Why there is no plan (a priority above the period length). */
+	plan_error?: PlanBlocked | null,
 };
 
 /**  The footprint of a folder's package, and the delivery plan for every whole fragment size from 1 to 100 MiB. */
@@ -1177,8 +1271,8 @@ export type SourceFootprint_Serialize = {
 	cycle: DownloadCycle_Serialize,
 	/**  One plan per MiB, 1 to 100 (the slider's range); empty when the priority is never downloaded. */
 	plans: Plan[],
-	/**  Why there is no plan (a priority above the period length), in English. */
-	plan_error: string | null,
+	/**  Why there is no plan (a priority above the period length). */
+	plan_error: PlanBlocked | null,
 };
 
 export type Source_Deserialize = {
@@ -1309,6 +1403,39 @@ export type UploadLimit = {
 	measured: boolean,
 };
 
+export type UseTextOutput = UseTextOutput_Serialize | UseTextOutput_Deserialize;
+
+export type UseTextOutput_Deserialize = {
+	notification: Notification_Deserialize,
+	done: DoneMessage_Deserialize,
+};
+
+export type UseTextOutput_Serialize = {
+	notification: Notification_Serialize,
+	done: DoneMessage_Serialize,
+};
+
+/**  Starting from a text of the library: the dialog as it stands, and the text to use. */
+export type UseTextRequest = UseTextRequest_Serialize | UseTextRequest_Deserialize;
+
+/**  Starting from a text of the library: the dialog as it stands, and the text to use. */
+export type UseTextRequest_Deserialize = {
+	id: string,
+	/**  Replaces `{application}` (the package's name and version). */
+	application: string,
+	notification: Notification_Deserialize,
+	done: DoneMessage_Deserialize,
+};
+
+/**  Starting from a text of the library: the dialog as it stands, and the text to use. */
+export type UseTextRequest_Serialize = {
+	id: string,
+	/**  Replaces `{application}` (the package's name and version). */
+	application: string,
+	notification: Notification_Serialize,
+	done: DoneMessage_Serialize,
+};
+
 export type VerifyReport = VerifyReport_Serialize | VerifyReport_Deserialize;
 
 export type VerifyReport_Deserialize = {
@@ -1337,9 +1464,13 @@ export type VerifyReport_Serialize = {
 
 /**  A problem that does not stop the build but that the admin should read. */
 export type Warning = {
-	code: string,
+	code: WarningCode,
+	/**  In English (the command line's wording); the window words the code. */
 	message: string,
 };
+
+/**  What a warning is about (the window's headline for it; the message gives the details). */
+export type WarningCode = "case_collision" | "missing_installer" | "no_entry_script" | "self_extractor" | "several_msi" | "unknown_exe" | "unreadable_installer" | "windows_name" | "path_too_long" | "batch_utf8" | "digest_caveat" | "done_empty" | "env_expansion" | "execute_file_missing" | "manifest_not_kept" | "notify_empty" | "notify_unix" | "empty" | "control_char" | "tag_not_allowed" | "unopened_tag" | "unclosed_tag" | "double_quote" | "slash_switch" | "non_ascii" | "line_breaks" | "long" | "too_long";
 
 /**  What the studio needs to know of the admins' Windows PCs. */
 export type WindowsSettings = WindowsSettings_Serialize | WindowsSettings_Deserialize;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ocs_studio::notify::library;
-use ocs_studio::notify::Notification;
+use ocs_studio::notify::{DoneMessage, Notification};
 use ocs_studio::planner::DownloadCycle;
 use ocs_studio::script::{MsiUi, ScriptRequest, TemplateChoice};
 use ocs_studio::{ByteSize, CancelToken};
@@ -13,7 +13,7 @@ use ocs_studio::{ByteSize, CancelToken};
 use crate::{progress_bar, Failure};
 
 fn print_json<T: serde::Serialize>(v: &T) {
-    println!("{}", serde_json::to_string_pretty(v).expect("serializable"));
+    outln!("{}", serde_json::to_string_pretty(v).expect("serializable"));
 }
 
 #[derive(clap::Args)]
@@ -31,9 +31,9 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, Failure> {
         print_json(&an);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} — {} files, {}", an.root.display(), an.file_count, ByteSize(an.total_bytes));
+    outln!("{} — {} files, {}", an.root.display(), an.file_count, ByteSize(an.total_bytes));
     for i in &an.installers {
-        println!("  {} [{}] {}", i.path, i.label, ByteSize(i.size));
+        outln!("  {} [{}] {}", i.path, i.label, ByteSize(i.size));
         for (k, v) in [
             ("ProductName", &i.msi.product_name),
             ("ProductVersion", &i.msi.product_version),
@@ -42,18 +42,18 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, Failure> {
             ("UpgradeCode", &i.msi.upgrade_code),
         ] {
             if let Some(v) = v {
-                println!("      {k:<15} {v}");
+                outln!("      {k:<15} {v}");
             }
         }
         if let Some(s) = &i.silent_args {
-            println!("      silent          {s}");
+            outln!("      silent          {s}");
         }
     }
-    println!("entry script:      {}", an.entry_script.as_deref().unwrap_or("none"));
-    println!("suggested name:    {}", an.suggested_name.as_deref().unwrap_or("-"));
-    println!("suggested command: {}", an.suggested_command.as_deref().unwrap_or("-"));
+    outln!("entry script:      {}", an.entry_script.as_deref().unwrap_or("none"));
+    outln!("suggested name:    {}", an.suggested_name.as_deref().unwrap_or("-"));
+    outln!("suggested command: {}", an.suggested_command.as_deref().unwrap_or("-"));
     for w in &an.warnings {
-        println!("warning: {}", w.message);
+        outln!("warning: {}", w.message);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -170,7 +170,7 @@ pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
             "success_codes": out.success_codes,
         }));
     } else {
-        print!("{}", out.text.replace("\r\n", "\n"));
+        out!("{}", out.text.replace("\r\n", "\n"));
         if let Some(target) = &written {
             eprintln!("wrote {} (code page {}, as cmd.exe reads it on the PCs)", target.display(), out.code_page);
         }
@@ -213,14 +213,11 @@ pub struct NotifyArgs {
 }
 
 pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
-    let lib = library::all(&library::default_path()).map_err(|e| Failure::from(("texts", e)))?;
-    let mut n = Notification { enabled: true, ..Default::default() };
+    let (mut n, mut done) = (Notification { enabled: true, ..Default::default() }, DoneMessage::default());
     if let Some(id) = &a.template {
-        let t = lib.iter().find(|t| &t.id == id).ok_or_else(|| Failure { code: "arguments", message: format!("no text \"{id}\" in the library: see ocs-studio texts") })?;
-        n.text = library::filled(vec![t.clone()], &a.application).remove(0).text;
-        n.countdown = t.countdown;
-        n.can_abort = t.can_abort;
-        n.can_delay = t.can_delay;
+        let req = library::UseTextRequest { id: id.clone(), application: a.application.clone(), notification: Notification::default(), done };
+        let used = library::use_text(&library::default_path(), &req).map_err(|e| Failure::from(("texts", e)))?;
+        (n, done) = (used.notification, used.done);
     } else if let Some(f) = &a.file {
         n.text = std::fs::read_to_string(f).map_err(|e| Failure { code: "source", message: format!("cannot read {}: {e}", f.display()) })?;
     } else if let Some(t) = &a.text {
@@ -228,10 +225,10 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
     } else {
         return Err(Failure { code: "arguments", message: "give the text: --text \"…\", --file FILE or --template ID".into() });
     }
-    if n.text.trim().is_empty() {
+    if n.enabled && n.text.trim().is_empty() {
         return Err(Failure { code: "arguments", message: "the notification text is empty: write the message the user will read (--text \"…\", --file FILE), or start from a ready-made one (--template ID, see ocs-studio texts)".into() });
     }
-    let done = a.dialog.apply(&mut n).unwrap_or_default();
+    a.dialog.changes().apply(&mut n, &mut done);
     let p = ocs_studio::notify::preview(&ocs_studio::notify::PreviewRequest { notification: n, done, french: a.lang == "fr", autofix: a.fix });
     if let Some(out) = &a.out {
         ocs_studio::fsx::write_atomic(out, p.preview_html.as_bytes()).map_err(|e| Failure::from(("output", e)))?;
@@ -240,12 +237,12 @@ pub fn notify_preview(a: NotifyArgs) -> Result<ExitCode, Failure> {
     if a.json {
         print_json(&serde_json::json!({ "ok": p.ok, "text": p.text, "agent_html": p.agent_html, "lints": p.lints, "preview_html": p.preview_html }));
     } else {
-        println!("Stored for the agent: {}", p.agent_html);
+        outln!("Stored for the agent: {}", p.agent_html);
         for l in &p.lints {
-            println!("{:?}: {}", l.level, l.message);
+            outln!("{:?}: {}", l.level, l.message);
         }
         if let Some(out) = &a.out {
-            println!("Preview written to {}", out.display());
+            outln!("Preview written to {}", out.display());
         }
     }
     Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -281,9 +278,9 @@ pub fn texts(a: TextsArgs) -> Result<ExitCode, Failure> {
         print_json(&all);
     } else {
         for t in &all {
-            println!("{:<14} {} {:<6} {}{}", t.id, t.lang, t.when, t.title, if t.builtin { "" } else { "  (yours)" });
+            outln!("{:<14} {} {:<6} {}{}", t.id, t.lang, t.when, t.title, if t.builtin { "" } else { "  (yours)" });
         }
-        println!("(your texts are kept in {})", path.display());
+        outln!("(your texts are kept in {})", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -313,17 +310,17 @@ pub fn footprint(a: FootprintArgs) -> Result<ExitCode, Failure> {
         print_json(&f);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("archive {}  unpacked {}  install (estimate) {}", ByteSize(f.archive_bytes), ByteSize(f.unzipped_bytes), ByteSize(f.install_estimate_bytes));
+    outln!("archive {}  unpacked {}  install (estimate) {}", ByteSize(f.archive_bytes), ByteSize(f.unzipped_bytes), ByteSize(f.install_estimate_bytes));
     for p in &f.phases {
-        println!("  {:<11} {}", serde_json::to_value(p.name).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), ByteSize(p.bytes));
+        outln!("  {:<11} {}", serde_json::to_value(p.name).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), ByteSize(p.bytes));
     }
-    println!("peak {}  agent refuses below {}  seed rule {}", ByteSize(f.peak_bytes), ByteSize(f.agent_required_free_bytes), ByteSize(f.seed_rule_bytes));
-    println!("{}", f.verdict());
+    outln!("peak {}  agent refuses below {}  seed rule {}", ByteSize(f.peak_bytes), ByteSize(f.agent_required_free_bytes), ByteSize(f.seed_rule_bytes));
+    outln!("{}", f.verdict());
     for adv in &f.advice {
-        println!("advice: {}", adv.english());
+        outln!("advice: {}", adv.english());
     }
     for d in &f.local_disks {
-        println!("  this computer {:<20} {} free {}", d.mount_point, ByteSize(d.available_bytes), if d.enough { "(enough)" } else { "(not enough)" });
+        outln!("  this computer {:<20} {} free {}", d.mount_point, ByteSize(d.available_bytes), if d.enough { "(enough)" } else { "(not enough)" });
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -369,10 +366,10 @@ pub fn plan(a: PlanArgs) -> Result<ExitCode, Failure> {
         print_json(&serde_json::json!({ "archive_bytes": size, "priority": priority, "cycle": cycle, "plans": plans }));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("archive {} at priority {priority}", ByteSize(size));
+    outln!("archive {} at priority {priority}", ByteSize(size));
     for p in &plans {
         let mins = p.delivery_seconds / 60.0;
-        println!(
+        outln!(
             "  {:>8}  {:>5} fragment(s)  ~{:>6.1} min per PC{}",
             ByteSize(p.fragment_size).to_string(),
             p.fragments,

@@ -1,19 +1,52 @@
 //! `ocs-studio`: the command line of OCS Package Studio. It parses, calls the core, and prints
 //! (human text by default, one JSON object with --json). It holds no packaging logic of its own.
 
+/// `println!` that ends the program quietly when the reader has gone (`ocs-studio … | head`): a closed pipe is not an
+/// error of the studio, and must not print a panic (Rust's `println!` panics on it, on Linux and on Windows).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($t)*) {
+            crate::stdout_failed(e)
+        }
+    }};
+}
+
+/// `print!`, the same way.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($t)*).and_then(|_| std::io::stdout().flush()) {
+            crate::stdout_failed(e)
+        }
+    }};
+}
+
 mod authoring;
 mod server;
+
+/// The output cannot be written: a reader that closed the pipe ends the program with success (what it wanted is
+/// printed); any other failure is reported on stderr with exit code 2.
+pub fn stdout_failed(e: std::io::Error) -> ! {
+    // Windows reports a closed pipe as ERROR_BROKEN_PIPE (109), ERROR_NO_DATA (232) or ERROR_PIPE_NOT_CONNECTED (233).
+    if e.kind() == std::io::ErrorKind::BrokenPipe || matches!(e.raw_os_error(), Some(109 | 232 | 233)) && cfg!(windows) {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write the output: {e}");
+    std::process::exit(2);
+}
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use ocs_studio::digest::{DigestAlgo, DigestEncoding};
-use ocs_studio::manifest::{Located, Manifest, Protocol, MANIFEST_FILE};
-use ocs_studio::notify::{DoneMessage, Notification};
+use ocs_studio::digest::DigestAlgo;
+use ocs_studio::manifest::{ActionKind, Located, ManifestChanges};
+use ocs_studio::notify::DialogChanges;
+use ocs_studio::package::{self, InitRequest};
 use ocs_studio::verify::VerifyOptions;
-use ocs_studio::{Action, BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
+use ocs_studio::{BuildOptions, ByteSize, CancelToken, Progress, Project, Severity, Stage, TargetOs};
 
 #[derive(Parser)]
 #[command(
@@ -64,7 +97,7 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ActionKind {
+enum ActionArg {
     Launch,
     Execute,
     Store,
@@ -118,7 +151,7 @@ struct BuildArgs {
     priority: Option<u8>,
     /// What the agent does: launch a file of the package, execute a command, or store the files
     #[arg(long, value_enum)]
-    action: Option<ActionKind>,
+    action: Option<ActionArg>,
     /// The command (execute) or the file to launch with its arguments (launch)
     #[arg(long)]
     command: Option<String>,
@@ -175,16 +208,8 @@ pub struct DialogArgs {
 }
 
 impl DialogArgs {
-    /// Applies the flags to `n`; returns the end-of-installation message when one was given.
-    pub fn apply(&self, n: &mut Notification) -> Option<DoneMessage> {
-        if let Some(c) = self.countdown {
-            n.countdown = c;
-        }
-        n.can_abort |= self.can_abort;
-        if self.no_delay {
-            n.can_delay = false;
-        }
-        self.done_text.as_ref().map(|t| DoneMessage { enabled: true, text: t.clone() })
+    pub fn changes(&self) -> DialogChanges {
+        DialogChanges { countdown: self.countdown, can_abort: self.can_abort, no_delay: self.no_delay, done_text: self.done_text.clone() }
     }
 }
 
@@ -216,17 +241,6 @@ struct InitArgs {
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
-}
-
-/// `s` as one word for the shell the admin uses (POSIX single quotes; double quotes on Windows).
-fn shell_quote(s: &str) -> String {
-    if cfg!(windows) {
-        format!("\"{s}\"")
-    } else if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 fn threads_arg(s: &str) -> Result<usize, String> {
@@ -262,6 +276,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    let init = matches!(cli.command, Command::Init(_));
     let (json, result) = match cli.command {
         Command::Build(a) => (a.json, cmd_build(a)),
         Command::Verify(a) => (a.json, cmd_verify(a)),
@@ -282,11 +297,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(mut f) => {
-            if let Some(hint) = cli_hint(f.code) {
+            if let Some(hint) = if init && f.code == "exists" { Some("--force") } else { cli_hint(f.code) } {
                 f.message.push_str(&format!(" ({hint})"));
             }
             if json {
-                println!("{}", serde_json::json!({ "ok": false, "error": { "code": f.code, "message": f.message } }));
+                outln!("{}", serde_json::json!({ "ok": false, "error": { "code": f.code, "message": f.message } }));
             } else {
                 eprintln!("error: {}", f.message);
             }
@@ -299,12 +314,14 @@ fn main() -> ExitCode {
 fn cli_hint(code: &str) -> Option<&'static str> {
     Some(match code {
         "launch_file_missing" => "--action execute --command \"…\"",
+        "action_empty" => "--command \"…\" for execute or launch, --path for store",
         "exists" => "another --id, or --replace",
         "windows_paths" => "--keep-bad-names keeps them",
         "no_password" => "ocs-studio login --server URL --user NAME",
         "name_taken" => "--replace publishes it as the replacement",
         "no_such_package" => "ocs-studio stats --list",
         "tls" => "--ca FILE",
+        "no_computers" => "--tag TEXT, --name TEXT or --all",
         _ => return None,
     })
 }
@@ -347,83 +364,39 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
 
 /// Resolves SOURCE: a manifest file, a folder's package.toml, or defaults for a bare folder.
 pub fn locate(source: &Path, os: Option<TargetOs>) -> Result<Located, Failure> {
-    Located::resolve(source, os.unwrap_or_default()).map_err(|e| {
-        let code = if matches!(e, ocs_studio::manifest::ManifestError::SourceMissing(_) | ocs_studio::manifest::ManifestError::NotAManifest(_)) { "source" } else { "manifest" };
-        Failure::from((code, e))
-    })
+    Located::resolve(source, os.unwrap_or_default()).map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })
 }
 
-fn apply_overrides(m: &mut Manifest, a: &BuildArgs) -> Result<(), Failure> {
-    let bad = |message: String| Failure { code: "arguments", message };
-    if let Some(os) = a.os {
-        m.set_os(os.into());
-    }
-    if let Some(n) = &a.name {
-        m.package.name = n.clone();
-    }
-    if let Some(v) = &a.pkg_version {
-        m.package.version = v.clone();
-    }
-    if let Some(p) = a.priority {
-        m.package.priority = p;
-    }
-    if a.https {
-        m.package.protocol = Protocol::Https;
-    }
-    let kind = a.action.or(if a.path.is_some() { Some(ActionKind::Store) } else { None });
-    m.action = match (kind, &m.action) {
-        (Some(ActionKind::Launch), current) | (None, current @ Action::Launch { .. }) => Action::Launch {
-            file: a.command.clone().or_else(|| match current {
-                Action::Launch { file } => Some(file.clone()),
-                _ => None,
-            }).unwrap_or_else(|| m.package.os.default_entry().into()),
-        },
-        (Some(ActionKind::Execute), current) | (None, current @ Action::Execute { .. }) => Action::Execute {
-            command: match (&a.command, current) {
-                (Some(c), _) => c.clone(),
-                (None, Action::Execute { command }) => command.clone(),
-                _ => return Err(bad("--action execute needs --command \"…\" (e.g. --command \"msiexec /i app.msi /qn\")".into())),
-            },
-        },
-        (Some(ActionKind::Store), current) | (None, current @ Action::Store { .. }) => {
-            if a.command.is_some() && kind.is_some() {
-                return Err(bad("--command does not apply to --action store: give the target folder with --path".into()));
-            }
-            Action::Store {
-                path: match (&a.path, current) {
-                    (Some(p), _) => p.clone(),
-                    (None, Action::Store { path }) => path.clone(),
-                    _ => return Err(bad("--action store needs --path (e.g. --path \"C:\\Apps\\Tool\")".into())),
-                },
-            }
-        }
-    };
-    if let Some(s) = a.fragment_size {
-        m.fragments.size = s;
-    }
-    if let Some(t) = &a.notify_text {
-        m.notification.enabled = true;
-        m.notification.text = t.clone();
-    }
-    if let Some(done) = a.dialog.apply(&mut m.notification) {
-        m.after_install = done;
-    }
-    if let Some(d) = a.digest {
-        m.digest.algorithm = match d {
+/// The build flags as changes to the manifest (the core applies them and checks the result).
+fn changes(a: &BuildArgs) -> ManifestChanges {
+    ManifestChanges {
+        os: a.os.map(Into::into),
+        name: a.name.clone(),
+        version: a.pkg_version.clone(),
+        priority: a.priority,
+        https: a.https,
+        action: a.action.map(|k| match k {
+            ActionArg::Launch => ActionKind::Launch,
+            ActionArg::Execute => ActionKind::Execute,
+            ActionArg::Store => ActionKind::Store,
+        }),
+        command: a.command.clone(),
+        path: a.path.clone(),
+        fragment_size: a.fragment_size,
+        notify_text: a.notify_text.clone(),
+        dialog: a.dialog.changes(),
+        digest: a.digest.map(|d| match d {
             AlgoArg::Md5 => DigestAlgo::Md5,
             AlgoArg::Sha1 => DigestAlgo::Sha1,
             AlgoArg::Sha256 => DigestAlgo::Sha256,
-        };
+        }),
+        base64: a.base64,
     }
-    if a.base64 {
-        m.digest.encoding = DigestEncoding::Base64;
-    }
-    Ok(())
 }
 
 fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
     let Located { manifest: mut m, base_dir: base, file: manifest_file } = locate(&a.source, a.os.map(Into::into))?;
-    apply_overrides(&mut m, &a)?;
+    changes(&a).apply(&mut m).map_err(|e| Failure::from(("arguments", e)))?;
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
     let project = Project { manifest: &m, base_dir: &base, manifest_file: manifest_file.as_deref() };
@@ -432,18 +405,18 @@ fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
     bar.finish_and_clear();
     let r = result.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
+        outln!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
     } else {
-        println!("Built package {} — {}", r.id, ocs_studio::build::describe(&r));
-        println!("  folder      {}", r.dir.display());
-        println!("  action      {}", r.action);
-        println!("  digest      {} {} {}", r.digest_algo, r.digest_encode, if r.digest.is_empty() { "(no files)" } else { &r.digest });
-        println!("  fragments   {} ({})", r.fragments, r.fragment_sizes.iter().map(|s| ByteSize(*s).to_string()).collect::<Vec<_>>().join(", "));
-        println!("  took        {:.1} s", r.duration_ms as f64 / 1000.0);
+        outln!("Built package {} — {}", r.id, ocs_studio::build::describe(&r));
+        outln!("  folder      {}", r.dir.display());
+        outln!("  action      {}", r.action);
+        outln!("  digest      {} {} {}", r.digest_algo, r.digest_encode, if r.digest.is_empty() { "(no files)" } else { &r.digest });
+        outln!("  fragments   {} ({})", r.fragments, r.fragment_sizes.iter().map(|s| ByteSize(*s).to_string()).collect::<Vec<_>>().join(", "));
+        outln!("  took        {:.1} s", r.duration_ms as f64 / 1000.0);
         for w in &r.warnings {
-            println!("warning: {}", w.message);
+            outln!("warning: {}", w.message);
         }
-        println!("Check it with: ocs-studio verify {}", r.dir.display());
+        outln!("Check it with: ocs-studio verify {}", r.dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -460,10 +433,10 @@ fn cmd_verify(a: VerifyArgs) -> Result<ExitCode, Failure> {
     bar.finish_and_clear();
     let r = r.map_err(|e| Failure::from(("verify", e)))?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
+        outln!("{}", serde_json::to_string_pretty(&r).expect("report serializes"));
     } else {
         let status = if r.ok { "OK" } else { "FAILED" };
-        println!(
+        outln!(
             "{status}: {} — {} fragment(s), {} archive{}, {} entries",
             r.dir.display(),
             r.fragments,
@@ -473,46 +446,21 @@ fn cmd_verify(a: VerifyArgs) -> Result<ExitCode, Failure> {
         );
         for p in &r.problems {
             let tag = if p.severity == Severity::Error { "error" } else { "warning" };
-            println!("{tag} [{}]: {}\n    fix: {}", p.code, p.message, p.fix);
+            outln!("{tag} [{}]: {}\n    fix: {}", p.code, p.message, p.fix);
         }
     }
     Ok(if r.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn cmd_init(a: InitArgs) -> Result<ExitCode, Failure> {
-    if !a.folder.is_dir() {
-        return Err(Failure { code: "source", message: format!("{} is not a folder: give the application folder", a.folder.display()) });
-    }
-    let path = a.folder.join(MANIFEST_FILE);
-    if path.exists() && !a.force {
-        return Err(Failure { code: "exists", message: format!("{} already exists: edit it, or pass --force to start again from defaults", path.display()) });
-    }
-    let os: TargetOs = a.os.map(Into::into).unwrap_or_default();
-    let mut m = Manifest::for_folder(&a.folder, os);
-    if let Some(n) = a.name {
-        m.package.name = n;
-    }
-    if let Some(v) = a.pkg_version {
-        m.package.version = v;
-    }
-    if let Some(src) = m.source.as_mut() {
-        src.exclude = vec![".git".into(), "Thumbs.db".into(), "desktop.ini".into(), ".DS_Store".into()];
-    }
-    let abs = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
-    let text = format!(
-        "# OCS Package Studio manifest. Build it with:\n#   ocs-studio build {} --out packages\n# Paths are relative to this file. Priority 1 (first) … 9 (last), never 0.\n\n{}",
-        shell_quote(&abs.to_string_lossy()),
-        m.to_toml()
-    );
-    ocs_studio::fsx::write_atomic(&path, text.as_bytes()).map_err(|e| Failure { code: "output", message: format!("cannot write {}: {e}", path.display()) })?;
-    let entry = os.default_entry();
-    let has_entry = a.folder.join(entry).is_file();
+    let req = InitRequest { folder: a.folder.clone(), os: a.os.map(Into::into).unwrap_or_default(), name: a.name, version: a.pkg_version, replace: a.force };
+    let out = package::init(&req, &CancelToken::new()).map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
     if a.json {
-        println!("{}", serde_json::json!({ "ok": true, "manifest": path, "entry_found": has_entry, "manifest_toml": m.to_toml() }));
+        outln!("{}", serde_json::json!({ "ok": true, "manifest": out.manifest_file, "entry_found": out.entry_found, "manifest_toml": out.manifest.to_toml() }));
     } else {
-        println!("Wrote {}", path.display());
-        if !has_entry {
-            println!("note: {} has no {entry} at its root yet: add one, or edit [action] in the manifest", a.folder.display());
+        outln!("Wrote {} ({})", out.manifest_file.display(), out.manifest.display_name());
+        if !out.entry_found {
+            outln!("note: {} has no {} at its root yet: add one (ocs-studio script writes it), or edit [action] in the manifest", a.folder.display(), req.os.default_entry());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -154,7 +154,7 @@ async fn connect(a: &ServerArgs) -> Result<Console, Failure> {
 }
 
 fn print_json<T: serde::Serialize>(v: &T) {
-    println!("{}", serde_json::to_string_pretty(v).expect("report serializes"));
+    outln!("{}", serde_json::to_string_pretty(v).expect("report serializes"));
 }
 
 pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
@@ -177,11 +177,11 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
     }
     let warning = saved.as_ref().err().map(credentials::not_saved_advice);
     if a.server.json {
-        println!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": saved.as_ref().ok(), "warning": warning }));
+        outln!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": saved.as_ref().ok(), "warning": warning }));
     } else {
         match &saved {
-            Ok(store) => println!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe()),
-            Err(_) => println!("Logged in to {} ({})", console.base_url(), console.version),
+            Ok(store) => outln!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe()),
+            Err(_) => outln!("Logged in to {} ({})", console.base_url(), console.version),
         }
         if let Some(w) = &warning {
             eprintln!("warning: {w}");
@@ -194,11 +194,11 @@ pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
     let removed = credentials::forget(&a.server.spec()).map_err(fail)?;
     let _ = ocs::forget_server(&a.server.spec());
     if a.server.json {
-        println!("{}", serde_json::json!({ "ok": true, "removed": removed }));
+        outln!("{}", serde_json::json!({ "ok": true, "removed": removed }));
     } else if removed {
-        println!("Forgot the password of {} on {}", a.server.user, a.server.server);
+        outln!("Forgot the password of {} on {}", a.server.user, a.server.server);
     } else {
-        println!("No password was saved for {} on {}", a.server.user, a.server.server);
+        outln!("No password was saved for {} on {}", a.server.user, a.server.server);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -272,66 +272,47 @@ pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if r.already_published {
-        println!("Already published: \"{}\" is package {} on the server (same content); nothing was sent", r.name, r.server_id);
+        outln!("Already published: \"{}\" is package {} on the server (same content); nothing was sent", r.name, r.server_id);
     } else {
-        println!("Published \"{}\" as package {} on {} (activation {})", r.name, r.server_id, r.console, r.enable_id);
-        println!("  {} in {} fragment(s), digest {}", ByteSize(r.archive_size), r.fragments, r.digest);
-        println!("  {} serves the same info; the fragments match the digest", r.info_url);
+        outln!("Published \"{}\" as package {} on {} (activation {})", r.name, r.server_id, r.console, r.enable_id);
+        outln!("  {} in {} fragment(s), digest {}", ByteSize(r.archive_size), r.fragments, r.digest);
+        outln!("  {} serves the same info; the fragments match the digest", r.info_url);
         if !r.fragment_note.is_empty() {
-            println!("  fragments: {}", r.fragment_note);
+            outln!("  fragments: {}", r.fragment_note);
         }
         if let Some(old) = &r.replaced {
-            println!("  replaced package {old}: {} computer(s) moved to the new one, the old one deleted", r.moved_computers);
+            outln!("  replaced package {old}: {} computer(s) moved to the new one, the old one deleted", r.moved_computers);
         }
         for s in &r.steps {
-            println!("  {:>6} ms  {:<16} {}", s.ms, s.step.as_str(), s.detail.english());
+            outln!("  {:>6} ms  {:<16} {}", s.ms, s.step.as_str(), s.detail.english());
         }
     }
-    println!("{}", r.server_id);
+    outln!("{}", r.server_id);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn deploy(a: DeployArgs) -> Result<ExitCode, Failure> {
     let filter = ComputerFilter { tag: if a.all { None } else { Some(a.tag.clone()) }, name: a.name.clone() };
     let rule = a.after.as_ref().map(|after| ocs::RingRule { after: after.clone(), min_success: a.min_success });
-    let out = runtime().block_on(async {
-        let c = connect(&a.server).await?;
-        let computers = ocs::find_computers(&c, &filter).await.map_err(fail)?;
-        if computers.is_empty() {
-            let message = if a.all {
-                "the server knows no computer yet: a computer appears once its OCS agent has sent an inventory to this server".to_string()
-            } else {
-                format!("no {} on the server: check the text (TAGs are set by the agents' --tag option), or use --all", filter.describe())
-            };
-            return Err(Failure { code: "no_computers", message });
-        }
-        if a.dry_run {
-            let gate = match &rule {
-                Some(r) => Some(ocs::ring_status(&c, &a.server_id, r).await.map_err(fail)?),
-                None => None,
-            };
-            return Ok((computers, None, gate));
-        }
-        let (r, gate) = ocs::deploy(&c, &a.server_id, &computers, rule.as_ref()).await.map_err(fail)?;
-        Ok((computers, Some(r), gate))
-    })?;
-    let (computers, report, gate) = out;
+    let req = ocs::DeployRequest { server_id: a.server_id.clone(), filter: filter.clone(), rule, dry_run: a.dry_run };
+    let out = runtime().block_on(async { ocs::deploy_matching(&connect(&a.server).await?, &req).await.map_err(fail) })?;
+    let ocs::DeployOutput { computers, report, gate } = out;
     if a.server.json {
-        println!("{}", serde_json::json!({ "ok": true, "filter": filter, "computers": computers, "report": report, "gate": gate, "dry_run": a.dry_run }));
+        outln!("{}", serde_json::json!({ "ok": true, "filter": filter, "computers": computers, "report": report, "gate": gate, "dry_run": a.dry_run }));
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(g) = &gate {
-        println!("Gate {}: {}", if g.open { "open" } else { "closed" }, g.reason());
+        outln!("Gate {}: {}", if g.open { "open" } else { "closed" }, g.reason());
     }
-    println!("{} {}:", computers.len(), filter.describe());
+    outln!("{} {}:", computers.len(), filter.describe());
     for m in &computers {
-        println!("  {:<24} TAG {:<16} last contact {}", m.name, m.tag, m.last_contact);
+        outln!("  {:<24} TAG {:<16} last contact {}", m.name, m.tag, m.last_contact);
     }
     match report {
-        None => println!("Dry run: nothing assigned"),
+        None => outln!("Dry run: nothing assigned"),
         Some(r) => {
-            println!("Assigned package {} to {} computer(s); {} already had it", r.server_id, r.assigned.len(), r.already.len());
-            println!("Follow it with: ocs-studio stats {}", r.server_id);
+            outln!("Assigned package {} to {} computer(s); {} already had it", r.server_id, r.assigned.len(), r.already.len());
+            outln!("Follow it with: ocs-studio stats {}", r.server_id);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -342,17 +323,17 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
     if a.list {
         let list = rt.block_on(async { ocs::package_list(&connect(&a.server).await?, "").await.map_err(fail) })?;
         if a.server.json {
-            println!("{}", serde_json::json!({ "ok": true, "packages": list }));
+            outln!("{}", serde_json::json!({ "ok": true, "packages": list }));
         } else {
             let fr = matches!(a.lang, Lang::Fr);
             if list.is_empty() {
-                println!("{}", if fr { "Aucun paquet sur ce serveur" } else { "No package on this server" });
+                outln!("{}", if fr { "Aucun paquet sur ce serveur" } else { "No package on this server" });
             }
             for p in &list {
                 if fr {
-                    println!("{:<12} {:<40} {:<8} {} fragment(s), priorité {}, créé le {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+                    outln!("{:<12} {:<40} {:<8} {} fragment(s), priorité {}, créé le {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
                 } else {
-                    println!("{:<12} {:<40} {:<8} {} fragment(s), priority {}, created {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
+                    outln!("{:<12} {:<40} {:<8} {} fragment(s), priority {}, created {}", p.server_id, p.name, p.os, p.fragments, p.priority, p.created);
                 }
             }
         }
@@ -362,7 +343,7 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
     let st = rt.block_on(async { ocs::stats(&connect(&a.server).await?, &id).await.map_err(fail) })?;
     if a.server.json {
         let counts: serde_json::Map<String, serde_json::Value> = st.counts.iter().map(|c| (c.state.clone(), c.count.into())).collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "ok": true, "server_id": st.server_id, "name": st.name, "total": st.total,
@@ -375,22 +356,22 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
     }
     let fr = matches!(a.lang, Lang::Fr);
     if fr {
-        println!(
+        outln!(
             "Paquet {} « {} » : {} ordinateur(s) — {} réussi(s), {} en échec, {} en attente",
             st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending
         );
     } else {
-        println!("Package {} \"{}\": {} computer(s) — {} succeeded, {} failed, {} pending", st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending);
+        outln!("Package {} \"{}\": {} computer(s) — {} succeeded, {} failed, {} pending", st.server_id, st.name, st.total, st.succeeded, st.failed, st.pending);
     }
     for c in &st.counts {
         let e = &c.explanation;
         let (meaning, fix) = if fr { (&e.meaning_fr, &e.fix_fr) } else { (&e.meaning_en, &e.fix_en) };
-        println!("\n{:>5}  {}\n       {}", c.count, c.state, meaning);
+        outln!("\n{:>5}  {}\n       {}", c.count, c.state, meaning);
         if !fix.is_empty() {
-            println!("       {} {}", if fr { "À faire :" } else { "Fix:" }, fix);
+            outln!("       {} {}", if fr { "À faire :" } else { "Fix:" }, fix);
         }
         for m in st.machines.iter().filter(|m| m.state == c.state) {
-            println!("         - {} (TAG {}) {}", m.name, m.tag, m.since);
+            outln!("         - {} (TAG {}) {}", m.name, m.tag, m.since);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -399,9 +380,9 @@ pub fn stats(a: StatsArgs) -> Result<ExitCode, Failure> {
 pub fn delete(a: DeleteArgs) -> Result<ExitCode, Failure> {
     let p = runtime().block_on(async { ocs::delete(&connect(&a.server).await?, &a.server_id).await.map_err(fail) })?;
     if a.server.json {
-        println!("{}", serde_json::json!({ "ok": true, "deleted": p }));
+        outln!("{}", serde_json::json!({ "ok": true, "deleted": p }));
     } else {
-        println!("Deleted package {} \"{}\": assignments, activation, files and console entry", p.server_id, p.name);
+        outln!("Deleted package {} \"{}\": assignments, activation, files and console entry", p.server_id, p.name);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { lineDiff } from "./diff";
 import { canonicalJson, displayName, duration, fragmentMib, pickLocalDisk, slug } from "./format";
-import { dictionaries, lintHeadline, warningHeadline } from "./i18n";
+import { dictionaries, lintText, planBlockedText, warningHeadline } from "./i18n";
 import { RateMeter } from "./progress";
-import { progress } from "../test/fakes";
+import { lint, progress } from "../test/fakes";
 
 const MIB = 1048576;
 
@@ -67,12 +67,34 @@ describe("authoring helpers", () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[2,{"y":2,"z":1}]},"b":1}');
   });
 
-  it("words lints and manifest warnings by code, with the level's word for an unknown one", () => {
+  it("words lints and warnings by code, with the level's (or the generic) word for an unknown one", () => {
     const { fr, en } = dictionaries;
-    expect(lintHeadline(fr, "unclosed_tag", "warning")).toBe("Balise jamais fermée");
-    expect(lintHeadline(en, "something_new", "error")).toBe("Error");
+    expect(lintText(fr, lint("unclosed_tag", "warning", "", { subject: "i" }))).toMatch(/^La balise <i> n'est jamais fermée/);
+    expect(lintText(en, lint("control_char", "error", "", { subject: "U+0007", field: "done_text" }))).toMatch(
+      /^End message: the invisible control character U\+0007 cannot be stored in the info file/,
+    );
+    expect(lintText(fr, lint("too_long", "error", "", { count: 8123 }))).toMatch(/^Une fois enregistré, le texte fait 8123 caractères, au-delà de 8000 :/);
+    expect(lintText(fr, lint("double_quote", "info", ""))).toMatch(/&quot;.*Rien à faire\.$/);
+    expect(lintText(fr, lint("line_breaks", "info", ""))).toContain("<br>");
+    expect(lintText(en, lint("something_new" as never, "error", ""))).toBe("Error");
+    expect(lintText(fr, lint("toString" as never, "warning", "", { field: "done_text" }))).toBe("Message de fin : attention");
     expect(warningHeadline(fr, "notify_unix")).toBe("Notification ignorée par l'agent Linux/macOS");
-    expect(warningHeadline(fr, "constructor")).toBe("Attention");
+    expect(warningHeadline(en, "case_collision")).toBe("Names that differ only by case");
+    expect(warningHeadline(fr, "constructor" as never)).toBe("Attention");
+    // Every code the core sends has its text in both languages.
+    for (const t of [fr, en]) {
+      for (const code of Object.keys(fr.notify.lintTexts)) expect(typeof t.notify.lintTexts[code as never]).toBe("function");
+      for (const code of Object.keys(fr.pkg.warnings)) expect(t.pkg.warnings[code as keyof typeof fr.pkg.warnings]).toMatch(/\S/);
+    }
+  });
+
+  it("words why there is no delivery plan from its figures", () => {
+    const { fr, en } = dictionaries;
+    expect(planBlockedText(en, { kind: "never_downloaded", priority: 7, period: 3 })).toBe(
+      "The agents never download a package of priority 7: it is above the server's period length (3 cycles). Use a priority from 1 to 3, or have the server's period length raised (DOWNLOAD_PERIOD_LENGTH).",
+    );
+    expect(planBlockedText(fr, { kind: "never_downloaded", priority: 2, period: 1 })).toContain("(1 cycle). Choisissez la priorité 1,");
+    expect(planBlockedText(fr, { kind: "no_cycle" })).toMatch(/^La longueur de période du serveur est de 0 cycle/);
   });
 });
 

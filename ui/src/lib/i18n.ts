@@ -1,6 +1,21 @@
 // The studio's words in French (default on a French system) and English. `en` has the type of `fr`: a text missing
 // in one language fails the type check. Sizes and counts are only formatted here; every rule stays in the core.
-import type { Action, ErrorCode, GateVerdict, Level, PhaseName, PublishStepKind, Stage, Store } from "../bindings";
+import type {
+  Action,
+  ErrorCode,
+  GateVerdict,
+  Level,
+  Lint,
+  LintCode,
+  LintField,
+  PhaseName,
+  PlanBlocked,
+  PlanNote,
+  PublishStepKind,
+  Stage,
+  Store,
+  WarningCode,
+} from "../bindings";
 import type { TemplateKind } from "./script.svelte";
 import type { ScreenId } from "./steps";
 
@@ -16,6 +31,15 @@ type StepName = PublishStepKind;
 /** A ring gate's figures, ready to word (rates already formatted). */
 export type GateFacts = { ring: string; machines: number; finished: number; succeeded: number; rate: string; threshold: string };
 type GateTexts = Record<GateVerdict, (g: GateFacts) => string>;
+/** A lint as one sentence, from its code and its subject (tag, character, switch) or count. */
+type LintTexts = Record<LintCode, (l: Lint) => string>;
+/** Why no delivery can be planned, worded from its figures. */
+type PlanBlockedTexts = { [K in PlanBlocked["kind"]]: (b: Extract<PlanBlocked, { kind: K }>) => string };
+
+// What a lint is about, for its sentence (a placeholder where the core sent none).
+const tag = (l: Lint): string => `<${l.subject ?? "…"}>`;
+const closing = (l: Lint): string => `</${l.subject ?? "…"}>`;
+const subject = (l: Lint): string => (l.subject ? ` ${l.subject}` : "");
 
 const frCodes = {
   windows_paths: "Des noms de fichiers ne pourront pas être décompressés sur les PC Windows.",
@@ -23,6 +47,7 @@ const frCodes = {
   launch_file_missing: "Le fichier à lancer n'est pas à la racine du dossier.",
   source: "Le dossier de l'application ne peut pas être empaqueté.",
   manifest: "Le manifeste (package.toml) ou un réglage est invalide.",
+  action_empty: "Le fichier, la commande ou le dossier de l'action est vide : renseignez-le dans l'écran Paquet.",
   exists: "Ce paquet existe déjà dans le dossier de sortie.",
   output: "Le dossier de sortie n'est pas accessible en écriture.",
   fragments: "La taille de fragment ne convient pas.",
@@ -247,12 +272,38 @@ const fr = {
     base64Help: "Déconseillé : Hexa est le format habituel des agents.",
     checkOk: "✔ Réglages valides.",
     warnings: {
-      env_expansion: "Variables %…% dans la commande",
-      notify_empty: "Notification sans texte",
-      done_empty: "Message de fin sans texte",
-      notify_unix: "Notification ignorée par l'agent Linux/macOS",
+      // The folder.
+      case_collision: "Noms qui ne diffèrent que par la casse",
+      missing_installer: "Installeur absent du dossier",
+      no_entry_script: "Pas d'install.bat à la racine",
+      self_extractor: "Installeur auto-extractible",
+      several_msi: "Plusieurs MSI dans le dossier",
+      unknown_exe: "Installeur de technologie inconnue",
+      unreadable_installer: "Installeur illisible",
+      windows_name: "Nom refusé par Windows",
+      path_too_long: "Chemin trop long pour Windows",
+      batch_utf8: "install.bat enregistré en UTF-8",
+      // The manifest.
       digest_caveat: "Empreinte",
-    } as Record<string, string>,
+      done_empty: "Message de fin sans texte",
+      env_expansion: "Variables %…% dans la commande",
+      execute_file_missing: "Programme de la commande absent du paquet",
+      manifest_not_kept: "Manifeste non conservé à côté du paquet",
+      notify_empty: "Notification sans texte",
+      notify_unix: "Notification ignorée par l'agent Linux/macOS",
+      // The notification text.
+      empty: "Texte de notification vide",
+      control_char: "Caractère de contrôle dans la notification",
+      tag_not_allowed: "Balise non affichée dans la notification",
+      unopened_tag: "Balise fermante orpheline dans la notification",
+      unclosed_tag: "Balise jamais fermée dans la notification",
+      double_quote: "Guillemets dans la notification (gérés par le studio)",
+      slash_switch: "Option de la fenêtre dans la notification (gérée par le studio)",
+      non_ascii: "Accents dans la notification (gérés par le studio)",
+      line_breaks: "Retours à la ligne dans la notification (gérés par le studio)",
+      long: "Notification longue",
+      too_long: "Notification trop longue",
+    } satisfies Record<WarningCode, string>,
   },
   // The install.bat editor.
   script: {
@@ -340,18 +391,31 @@ const fr = {
     noLint: "✔ Rien à signaler.",
     fix: "Corriger automatiquement",
     levels: { info: "Info", warning: "Attention", error: "Erreur" } satisfies Record<Level, string>,
-    lintCodes: {
-      empty: "Texte vide",
-      control_char: "Caractère de contrôle",
-      tag_not_allowed: "Balise non affichée",
-      unopened_tag: "Balise fermante orpheline",
-      unclosed_tag: "Balise jamais fermée",
-      double_quote: "Guillemets",
-      non_ascii: "Accents",
-      line_breaks: "Retours à la ligne",
-      long: "Texte long",
-      too_long: "Texte trop long",
-    } as Record<string, string>,
+    // Which text a lint is about: nothing before the notification's own, a prefix before the end message's.
+    lintField: { text: "", done_text: "Message de fin : " } satisfies Record<LintField, string>,
+    // What will happen on the PC and what to do; the studio's own fixes (info) say there is nothing to do.
+    lintTexts: {
+      empty: () => "Le texte est vide. Le PC affichera une fenêtre sans message ; écrivez le texte ou décochez la case qui affiche ce message.",
+      control_char: (l) =>
+        `Le caractère de contrôle invisible${subject(l)} ne peut pas être enregistré dans le fichier info : la construction sera refusée. Supprimez-le ou utilisez « Corriger automatiquement ».`,
+      tag_not_allowed: (l) =>
+        `La balise ${tag(l)} ne s'affiche pas comme prévu dans la fenêtre de l'agent. « Corriger automatiquement » la retire ; utilisez plutôt <b>, <i>, <br>, <p>, <ul>/<li> ou <font>.`,
+      unopened_tag: (l) =>
+        `La balise fermante ${closing(l)} ne ferme aucune balise ouverte. « Corriger automatiquement » la retire ; sinon, ajoutez ${tag(l)} là où le style doit commencer.`,
+      unclosed_tag: (l) =>
+        `La balise ${tag(l)} n'est jamais fermée : tout le reste du message prendra ce style. « Corriger automatiquement » la ferme à la fin ; sinon, ajoutez ${closing(l)} là où le style doit s'arrêter.`,
+      double_quote: () =>
+        "Les guillemets droits (\") couperaient le message sur le PC, qui le reçoit par une ligne de commande : le studio les enregistre en &quot;, ils s'afficheront normalement. Rien à faire.",
+      slash_switch: (l) =>
+        `Sur le PC, « ${l.subject ?? "/…"} » serait pris pour une option de la fenêtre de l'agent : le studio enregistre sa barre oblique en &#47;, les options choisies ne changent pas et le texte s'affiche tel que saisi. Rien à faire.`,
+      non_ascii: () =>
+        "Les accents et autres caractères non ASCII sont enregistrés en références de caractères HTML : ils s'afficheront correctement quelle que soit la page de codes du PC. Rien à faire.",
+      line_breaks: () => "Les retours à la ligne sont enregistrés en <br> : le PC les affichera tels que saisis. Rien à faire.",
+      long: (l) =>
+        `${l.count != null ? `Le texte fait ${l.count} caractères` : "Le texte est long"} : la fenêtre devra défiler et les utilisateurs n'en liront que les premières lignes. Raccourcissez-le.`,
+      too_long: (l) =>
+        `${l.count != null ? `Une fois enregistré, le texte fait ${l.count} caractères, au-delà de 8000` : "Une fois enregistré, le texte dépasse 8000 caractères"} : la ligne de commande de l'agent risque de le couper. Raccourcissez-le.`,
+    } satisfies LintTexts as LintTexts,
   },
   // The Footprint & fragments screen.
   fp: {
@@ -369,8 +433,8 @@ const fr = {
     } satisfies Record<PhaseName, string>,
     peak: "pic",
     barLabel: "Espace occupé sur le PC à chaque phase du déploiement",
-    agent: "Refus de l'agent (3 × le paquet)",
-    seed: "Conseil de la procédure (5 × le paquet)",
+    agent: (factor: number): string => `Refus de l'agent (${factor} × le paquet)`,
+    seed: (factor: number): string => `Conseil de la procédure (${factor} × le paquet)`,
     local: "Cet ordinateur",
     localFree: (free: string, mount: string, why: string): string => `${free} libres sur ${mount} (${why})`,
     diskWhy: { out_dir: "disque du dossier de sortie", largest: "disque le plus libre" },
@@ -380,8 +444,8 @@ const fr = {
       `Chaque PC a besoin de ${need} libres sur le disque de l'agent (C:) : l'agent refuse en dessous de ${agent}, le déploiement culmine à ${peak}.`,
     split: (size: string): string =>
       `Le paquet fait ${size} : découpez-le en plusieurs paquets plus petits (un par application ou mise à jour), pour que chaque PC ait besoin de moins d'espace et qu'un échec coûte moins.`,
-    peakAbove: (agent: string, peak: string): string =>
-      `L'agent ne vérifie que ${agent} (3 × le paquet) mais le déploiement culmine à ${peak} : un PC entre les deux accepte le paquet puis échoue pendant l'installation.`,
+    peakAbove: (agent: string, peak: string, factor: number): string =>
+      `L'agent ne vérifie que ${agent} (${factor} × le paquet) mais le déploiement culmine à ${peak} : un PC entre les deux accepte le paquet puis échoue pendant l'installation.`,
     noAdvice: "✔ Rien à signaler sur la taille du paquet.",
     fragTitle: "Taille des fragments",
     slider: "Taille des fragments (Mio)",
@@ -393,6 +457,17 @@ const fr = {
     touches: (n: number): string => `${n} passage(s) de l'agent`,
     notWhole: (size: string): string => `Le manifeste indique ${size} : le curseur le remplacera par un nombre entier de Mio.`,
     planError: "Pas de plan de livraison",
+    blocked: {
+      never_downloaded: (b) =>
+        `Les agents ne téléchargent jamais un paquet de priorité ${b.priority} : elle dépasse la longueur de période du serveur (${b.period} cycle${b.period > 1 ? "s" : ""}). Choisissez ${b.period > 1 ? `une priorité de 1 à ${b.period}` : "la priorité 1"}, ou faites augmenter la longueur de période du serveur (DOWNLOAD_PERIOD_LENGTH).`,
+      no_cycle: () =>
+        "La longueur de période du serveur est de 0 cycle : les agents n'auraient aucun cycle pour télécharger. Faites-la régler sur le serveur (DOWNLOAD_PERIOD_LENGTH).",
+      fragments: () => "Le paquet ne peut pas être découpé à ces tailles :",
+    } satisfies PlanBlockedTexts as PlanBlockedTexts,
+    notes: {
+      small_fragments: "Petits fragments : il faut plus de passages de l'agent, le paquet arrive plus tard.",
+      large_fragments: "Gros fragments : de longs téléchargements, qui reprennent de zéro quand un PC se met en veille ou perd le réseau.",
+    } satisfies Record<PlanNote, string>,
     chart: "Durée de livraison par PC selon la taille des fragments",
     axisX: "Taille des fragments (Mio)",
     axisY: "Livraison par PC",
@@ -478,6 +553,7 @@ const en: Dict = {
     launch_file_missing: "The file to launch is not at the root of the folder.",
     source: "The application folder cannot be packaged.",
     manifest: "The manifest (package.toml) or a setting is not valid.",
+    action_empty: "The action's file, command or folder is empty: fill it in on the Package screen.",
     exists: "This package already exists in the output folder.",
     output: "The output folder cannot be written.",
     fragments: "The fragment size does not fit.",
@@ -649,11 +725,34 @@ const en: Dict = {
     base64Help: "Not recommended: Hexa is the agents' usual format.",
     checkOk: "✔ Settings are valid.",
     warnings: {
-      env_expansion: "%…% variables in the command",
-      notify_empty: "Notification without text",
-      done_empty: "End message without text",
-      notify_unix: "Notification ignored by the Linux/macOS agent",
+      case_collision: "Names that differ only by case",
+      missing_installer: "Installer missing from the folder",
+      no_entry_script: "No install.bat at the root",
+      self_extractor: "Self-extracting installer",
+      several_msi: "Several MSI packages in the folder",
+      unknown_exe: "Installer of unknown technology",
+      unreadable_installer: "Unreadable installer",
+      windows_name: "Name refused by Windows",
+      path_too_long: "Path too long for Windows",
+      batch_utf8: "install.bat saved in UTF-8",
       digest_caveat: "Digest",
+      done_empty: "End message without text",
+      env_expansion: "%…% variables in the command",
+      execute_file_missing: "The command's program is not in the package",
+      manifest_not_kept: "Manifest not kept beside the package",
+      notify_empty: "Notification without text",
+      notify_unix: "Notification ignored by the Linux/macOS agent",
+      empty: "Empty notification text",
+      control_char: "Control character in the notification",
+      tag_not_allowed: "Tag not shown in the notification",
+      unopened_tag: "Closing tag without opening in the notification",
+      unclosed_tag: "Tag never closed in the notification",
+      double_quote: "Double quotes in the notification (handled by the studio)",
+      slash_switch: "Dialog switch in the notification (handled by the studio)",
+      non_ascii: "Accents in the notification (handled by the studio)",
+      line_breaks: "Line breaks in the notification (handled by the studio)",
+      long: "Long notification",
+      too_long: "Notification too long",
     },
   },
   script: {
@@ -740,17 +839,27 @@ const en: Dict = {
     noLint: "✔ Nothing to report.",
     fix: "Fix automatically",
     levels: { info: "Info", warning: "Warning", error: "Error" },
-    lintCodes: {
-      empty: "Empty text",
-      control_char: "Control character",
-      tag_not_allowed: "Tag not shown",
-      unopened_tag: "Closing tag without opening",
-      unclosed_tag: "Tag never closed",
-      double_quote: "Double quotes",
-      non_ascii: "Accents",
-      line_breaks: "Line breaks",
-      long: "Long text",
-      too_long: "Text too long",
+    lintField: { text: "", done_text: "End message: " },
+    lintTexts: {
+      empty: () => "The text is empty. The PC will show a dialog without a message; write the text, or untick the box that shows this message.",
+      control_char: (l) =>
+        `The invisible control character${subject(l)} cannot be stored in the info file: the build will be refused. Remove it, or use "Fix automatically".`,
+      tag_not_allowed: (l) =>
+        `The tag ${tag(l)} is not shown as intended in the agent's dialog. "Fix automatically" removes it; use <b>, <i>, <br>, <p>, <ul>/<li> or <font> instead.`,
+      unopened_tag: (l) => `The closing tag ${closing(l)} closes no open tag. "Fix automatically" removes it; or add ${tag(l)} where the style should start.`,
+      unclosed_tag: (l) =>
+        `The tag ${tag(l)} is never closed: the rest of the message will take its style. "Fix automatically" closes it at the end; or add ${closing(l)} where the style should stop.`,
+      double_quote: () =>
+        "Double quotes would cut the message on the PC, which receives it on a command line: the studio stores them as &quot;, so they are shown. Nothing to do.",
+      slash_switch: (l) =>
+        `On the PC, "${l.subject ?? "/…"}" would act as one of the agent dialog's own switches: the studio stores its slash as &#47;, so the dialog's options do not change and the text shows as typed. Nothing to do.`,
+      non_ascii: () =>
+        "Accents and other non-ASCII characters are stored as HTML character references: they show correctly whatever the PC's code page. Nothing to do.",
+      line_breaks: () => "Line breaks are stored as <br>: the PC shows them as typed. Nothing to do.",
+      long: (l) =>
+        `${l.count != null ? `The text is ${l.count} characters long` : "The text is long"}: the dialog will need scrolling, and users read the first lines only. Shorten it.`,
+      too_long: (l) =>
+        `${l.count != null ? `Once stored, the text is ${l.count} characters, over 8000` : "Once stored, the text is over 8000 characters"}: the agent's command line may cut it. Shorten it.`,
     },
   },
   fp: {
@@ -768,8 +877,8 @@ const en: Dict = {
     },
     peak: "peak",
     barLabel: "Space used on the PC at each phase of the deployment",
-    agent: "Agent refuses below (3 × the package)",
-    seed: "Procedure's advice (5 × the package)",
+    agent: (factor: number): string => `Agent refuses below (${factor} × the package)`,
+    seed: (factor: number): string => `Procedure's advice (${factor} × the package)`,
     local: "This computer",
     localFree: (free: string, mount: string, why: string): string => `${free} free on ${mount} (${why})`,
     diskWhy: { out_dir: "the output folder's disk", largest: "the disk with most free space" },
@@ -779,8 +888,8 @@ const en: Dict = {
       `Each PC needs ${need} free on the agent's drive (C:): the agent refuses below ${agent}, the deployment peaks at ${peak}.`,
     split: (size: string): string =>
       `The package is ${size}: split it into several smaller packages (one per application or update) so each PC needs less space and a failure costs less.`,
-    peakAbove: (agent: string, peak: string): string =>
-      `The agent only checks for ${agent} (3 × the package) but the deployment peaks at ${peak}: a PC between the two accepts the package and fails during installation.`,
+    peakAbove: (agent: string, peak: string, factor: number): string =>
+      `The agent only checks for ${agent} (${factor} × the package) but the deployment peaks at ${peak}: a PC between the two accepts the package and fails during installation.`,
     noAdvice: "✔ Nothing to report about the package's size.",
     fragTitle: "Fragment size",
     slider: "Fragment size (MiB)",
@@ -792,6 +901,16 @@ const en: Dict = {
     touches: (n: number): string => `${n} agent cycle(s)`,
     notWhole: (size: string): string => `The manifest says ${size}: the slider will replace it with a whole number of MiB.`,
     planError: "No delivery plan",
+    blocked: {
+      never_downloaded: (b) =>
+        `The agents never download a package of priority ${b.priority}: it is above the server's period length (${b.period} cycle${b.period > 1 ? "s" : ""}). Use ${b.period > 1 ? `a priority from 1 to ${b.period}` : "priority 1"}, or have the server's period length raised (DOWNLOAD_PERIOD_LENGTH).`,
+      no_cycle: () => "The server's period length is 0 cycles: the agents would have no cycle to download in. Have it set on the server (DOWNLOAD_PERIOD_LENGTH).",
+      fragments: () => "The package cannot be cut at these sizes:",
+    },
+    notes: {
+      small_fragments: "Small fragments mean more agent cycles: the package arrives later.",
+      large_fragments: "Large fragments are long downloads, which restart from zero when a PC goes to sleep or loses the network.",
+    },
     chart: "Delivery time per PC by fragment size",
     axisX: "Fragment size (MiB)",
     axisY: "Delivery per PC",
@@ -864,12 +983,30 @@ export function formatSize(bytes: number | null | undefined, lang: Lang): string
   return `${lang === "fr" ? n.replace(".", ",") : n} ${units[i]}`;
 }
 
-/** A lint's headline in the admin's language (the level's word for a code without one). */
-export function lintHeadline(t: Dict, code: string, level: keyof Dict["notify"]["levels"]): string {
-  return lookup(t.notify.lintCodes, code) ?? t.notify.levels[level];
+/** A lint as one sentence in the admin's language, after the end message's prefix when it is about that text
+ * (the level's word for a code without one). */
+export function lintText(t: Dict, l: Lint): string {
+  const word = Object.hasOwn(t.notify.lintTexts, l.code) ? t.notify.lintTexts[l.code] : undefined;
+  const sentence = word ? word(l) : t.notify.levels[l.level];
+  const prefix = lookup(t.notify.lintField, l.field) ?? "";
+  // After the prefix's colon the sentence goes on in lower case (each one starts with a common word).
+  return prefix ? prefix + sentence.charAt(0).toLowerCase() + sentence.slice(1) : sentence;
 }
 
-/** A manifest warning's headline in the admin's language (the generic "Warning" for a code without one). */
-export function warningHeadline(t: Dict, code: string): string {
+/** A warning's headline in the admin's language (the generic "Warning" for a code without one). */
+export function warningHeadline(t: Dict, code: WarningCode): string {
   return lookup(t.pkg.warnings, code) ?? t.warning;
+}
+
+/** Why no delivery can be planned, in the admin's language. */
+export function planBlockedText(t: Dict, b: PlanBlocked): string {
+  const texts = t.fp.blocked;
+  switch (b.kind) {
+    case "never_downloaded":
+      return texts.never_downloaded(b);
+    case "no_cycle":
+      return texts.no_cycle(b);
+    case "fragments":
+      return texts.fragments(b);
+  }
 }

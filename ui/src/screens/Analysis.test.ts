@@ -43,7 +43,11 @@ describe("Analysis screen", () => {
     o.analysis!.installers = [];
     await openFolder(o);
     render(Analysis);
-    expect(document.querySelector(".analysis-warning")!.textContent).toBe("⚠ no install.bat at the root");
+    const w = document.querySelector<HTMLElement>(".analysis-warning")!;
+    expect(w.dataset.code).toBe("no_entry_script");
+    expect(w.querySelector("strong")!.textContent).toBe("Pas d'install.bat à la racine");
+    expect(w.querySelector("span[lang=en]")!.textContent).toBe("no install.bat at the root");
+    expect(w.textContent).toBe("⚠ Pas d'install.bat à la racine no install.bat at the root");
     expect(screen.getByText("/apps/Mon Appli/package.toml")).toBeTruthy();
     expect(screen.getByText("aucun installeur reconnu")).toBeTruthy();
   });

@@ -120,11 +120,14 @@ describe("Build screen", () => {
     cmd.verifyPackage.mockResolvedValueOnce(err("verify", "cannot read /out/1/info"));
     const { finish, done } = await startBuild();
     render(Build);
-    finish(ok(buildReport({ warnings: [{ code: "w", message: "a warning of the build" }] })));
+    finish(ok(buildReport({ warnings: [{ code: "execute_file_missing", message: "a warning of the build" }] })));
     await done;
     await settle();
     expect(document.getElementById("verify-error")!.textContent).toContain("cannot read /out/1/info");
-    expect(screen.getByText("Attention : a warning of the build")).toBeTruthy();
+    const w = document.querySelector<HTMLElement>("#result .warn")!;
+    expect(w.dataset.code).toBe("execute_file_missing");
+    expect(w.querySelector("strong")!.textContent).toBe("Programme de la commande absent du paquet");
+    expect(w.querySelector("span[lang=en]")!.textContent).toBe("a warning of the build");
   });
 
   it("shows the rate and the time left from successive progress reports, per stage", async () => {

@@ -153,11 +153,16 @@ describe("Footprint & fragments screen", () => {
     expect(txt("fp-count")).toBe("2");
     expect(txt("fp-sizes")).toBe("33 Mio / 7 Mio");
     expect(txt("fp-time")).toBe("5 min 00 s");
-    expect(el("fp-notes").textContent).toContain("large fragments are long downloads");
+    expect([...document.querySelectorAll<HTMLElement>("#fp-notes li")].map((li) => [li.dataset.note, li.textContent])).toEqual([
+      ["large_fragments", "Gros fragments : de longs téléchargements, qui reprennent de zéro quand un PC se met en veille ou perd le réseau."],
+    ]);
+    expect(el("fp-notes").hasAttribute("lang")).toBe(false);
     expect(el("fp-chart-marker").dataset.mib).toBe("33");
     await slide(1);
     expect(txt("fp-count")).toBe("40");
     expect(txt("fp-time")).toBe("1 h 08 min");
+    expect(txt("fp-notes")).toBe("Petits fragments : il faut plus de passages de l'agent, le paquet arrive plus tard.");
+    await slide(7);
     expect(document.getElementById("fp-notes")).toBeNull();
     expect(cmd.computeFootprint).toHaveBeenCalledTimes(asked);
     expect(cmd.checkManifest).not.toHaveBeenCalled();
@@ -196,18 +201,48 @@ describe("Footprint & fragments screen", () => {
     expect(txt("fp-size-note")).toBe("Le manifeste indique 512 Kio : le curseur le remplacera par un nombre entier de Mio.");
   });
 
-  it("says why there is no delivery plan", async () => {
-    cmd.computeFootprint.mockResolvedValueOnce(
-      ok(sourceFootprint({ plans: [], plan_error: "priority 9 is above the server's period length (5): the agents never download such a package" })),
-    );
+  it("says why there is no delivery plan, with the priority and the period length", async () => {
+    cmd.computeFootprint.mockResolvedValueOnce(ok(sourceFootprint({ plans: [], plan_error: { kind: "never_downloaded", priority: 9, period: 5 } })));
     render(Footprint);
     await settle();
-    expect(txt("fp-plan-error")).toContain("Pas de plan de livraison");
-    expect(txt("fp-plan-error")).toContain("priority 9 is above the server's period length");
+    expect(el("fp-plan-error").dataset.kind).toBe("never_downloaded");
+    expect(el("fp-plan-error").querySelector("strong")!.textContent).toBe("Pas de plan de livraison");
+    expect(txt("fp-plan-error")).toContain(
+      "Les agents ne téléchargent jamais un paquet de priorité 9 : elle dépasse la longueur de période du serveur (5 cycles). Choisissez une priorité de 1 à 5, ou faites augmenter la longueur de période du serveur (DOWNLOAD_PERIOD_LENGTH).",
+    );
+    expect(el("fp-plan-error").querySelector("[lang]")).toBeNull();
     expect(txt("fp-count")).toBe("—");
     expect(txt("fp-time")).toBe("—");
     expect(document.getElementById("fp-chart")).toBeNull();
     expect(document.getElementById("fp-band")).toBeNull();
     expect(document.getElementById("fp-bar")).not.toBeNull();
+  });
+
+  it("words the other reasons for no plan: no cycle at all, and sizes that cannot be cut (the core's detail kept)", async () => {
+    cmd.computeFootprint.mockResolvedValueOnce(ok(sourceFootprint({ plans: [], plan_error: { kind: "no_cycle" } })));
+    const view = render(Footprint);
+    await settle();
+    expect(txt("fp-plan-error")).toContain(
+      "La longueur de période du serveur est de 0 cycle : les agents n'auraient aucun cycle pour télécharger. Faites-la régler sur le serveur (DOWNLOAD_PERIOD_LENGTH).",
+    );
+    view.unmount();
+
+    cmd.computeFootprint.mockResolvedValueOnce(ok(sourceFootprint({ plans: [], plan_error: { kind: "fragments", message: "the package would need 100001 fragments" } })));
+    await studio.measureFootprint();
+    render(Footprint);
+    await settle();
+    expect(el("fp-plan-error").dataset.kind).toBe("fragments");
+    expect(txt("fp-plan-error")).toContain("Le paquet ne peut pas être découpé à ces tailles :");
+    expect(el("fp-plan-error").querySelector("[lang=en]")!.textContent).toBe("the package would need 100001 fragments");
+  });
+
+  it("takes the agent's and the procedure's factors from the core", async () => {
+    const f = sourceFootprint().footprint;
+    cmd.computeFootprint.mockResolvedValueOnce(ok(sourceFootprint({ footprint: { ...f, agent_factor: 4, seed_factor: 6 } })));
+    render(Footprint);
+    await settle();
+    expect(txt("fp-agent")).toBe("Refus de l'agent (4 × le paquet) : 120 Mio");
+    expect(txt("fp-seed")).toBe("Conseil de la procédure (6 × le paquet) : 200 Mio");
+    expect(txt("fp-advice")).toMatch(/^L'agent ne vérifie que 120 Mio \(4 × le paquet\)/);
   });
 });

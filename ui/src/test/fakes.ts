@@ -9,12 +9,14 @@ import type {
   CodePageInfo,
   Computer,
   ErrorCode,
+  Lint_Serialize,
+  LintCode,
   Manifest_Deserialize,
   Manifest_Serialize,
   OpenedPackage_Serialize,
   PackageStats,
   Plan,
-  PreviewOutput,
+  PreviewOutput_Serialize,
   Progress,
   PublishReport_Serialize,
   RecentPackage,
@@ -25,6 +27,8 @@ import type {
   SourceFootprint_Serialize,
   TargetOs,
   Template_Serialize,
+  UseTextOutput_Serialize,
+  UseTextRequest_Deserialize,
   VerifyReport_Serialize,
   Warning,
 } from "../bindings";
@@ -64,8 +68,9 @@ export function bindingsMock() {
         { number: 850, region: "Western Europe (French)" },
         { number: 437, region: "United States" },
       ]),
-      previewNotification: vi.fn(async (): Promise<PreviewOutput> => previewOutput()),
+      previewNotification: vi.fn(async (): Promise<PreviewOutput_Serialize> => previewOutput()),
       notificationTexts: vi.fn(async () => ok(texts())),
+      useNotificationText: vi.fn(async (req: UseTextRequest_Deserialize) => ok(useText(req))),
       saveNotificationText: vi.fn(async () => ok(texts())),
       renameNotificationText: vi.fn(async () => ok(texts())),
       deleteNotificationText: vi.fn(async () => ok(texts())),
@@ -303,9 +308,10 @@ export function scriptOutput(over: Partial<ScriptOutput_Serialize> = {}): Script
   };
 }
 
-export function previewOutput(over: Partial<PreviewOutput> = {}): PreviewOutput {
+export function previewOutput(over: Partial<PreviewOutput_Serialize> = {}): PreviewOutput_Serialize {
   return {
     text: "",
+    done_text: "",
     agent_html: "",
     done_html: "",
     lints: [],
@@ -313,6 +319,26 @@ export function previewOutput(over: Partial<PreviewOutput> = {}): PreviewOutput 
     ok: true,
     ...over,
   };
+}
+
+/** A lint as the core sends it, about the notification's text unless `over` says otherwise. */
+export function lint(code: LintCode, level: Lint_Serialize["level"], message: string, over: Partial<Lint_Serialize> = {}): Lint_Serialize {
+  return { level, code, field: "text", subject: null, count: null, message, ...over };
+}
+
+/** What use_notification_text does with the texts of `texts()`: a text before the installation turns the notification
+ * on with its options, one after it becomes the end message. */
+export function useText(req: UseTextRequest_Deserialize): UseTextOutput_Serialize {
+  const n = req.notification;
+  const notification = { enabled: n.enabled ?? false, text: n.text ?? "", countdown: n.countdown ?? 0, can_abort: n.can_abort ?? false, can_delay: n.can_delay ?? true };
+  let done = { enabled: req.done.enabled ?? false, text: req.done.text ?? "" };
+  const x = texts().find((t) => t.id === req.id);
+  if (!x) throw new Error(`no text ${req.id}`);
+  if (x.when === "after") {
+    done = { enabled: true, text: x.text };
+    return { notification, done };
+  }
+  return { notification: { enabled: true, text: x.text, countdown: x.countdown, can_abort: x.can_abort, can_delay: x.can_delay }, done };
 }
 
 function template(id: string, lang: string, title: string, when: string, text: string, over: Partial<Template_Serialize> = {}): Template_Serialize {
@@ -349,7 +375,7 @@ export function plans(archive = 40 * MIB): Plan[] {
       delivery_seconds: 100 * (fragments + 1),
       touches: fragments + 1,
       recommended: i + 1 >= 5 && i + 1 <= 10,
-      notes: i + 1 > 10 ? ["large fragments are long downloads"] : [],
+      notes: i + 1 > 10 ? ["large_fragments"] : i + 1 < 5 && fragments > 1 ? ["small_fragments"] : [],
     };
   });
 }
@@ -369,6 +395,8 @@ export function sourceFootprint(over: Partial<SourceFootprint_Serialize> = {}): 
       peak_bytes: 200 * MIB,
       agent_required_free_bytes: 120 * MIB,
       seed_rule_bytes: 200 * MIB,
+      agent_factor: 3,
+      seed_factor: 5,
       recommended_free_bytes: 200 * MIB,
       local_disks: [
         { mount_point: "/", available_bytes: 150 * MIB, total_bytes: 1000 * MIB, enough: false },
