@@ -42,8 +42,19 @@ timed_out() { [ "$(now_us)" -ge "$deadline" ]; }
 # --debug: the worker logs "End of work..." at debug level only.
 # setsid: the agent and its forked worker get their own process group, so that exactly
 # the processes of this run can be found and stopped.
+# The agent models a Linux PC, which has no Wine: where Wine is installed on this machine (the Windows tests use it),
+# its commands (msiexec, wine…, all links to one loader) are hidden from this run in a private mount namespace, so a
+# Windows install.bat fails here as on a real Linux PC instead of being installed by Wine's msiexec.
+hide=()
+loader=/usr/lib/wine/wineapploader
+if [ -e "$loader" ]; then
+    absent=$OCS_TEST_STATE/not-on-a-linux-pc
+    printf '#!/bin/sh\necho "$(basename "$0"): not found (Wine is hidden from the Linux agent)" >&2\nexit 127\n' >"$absent"
+    chmod 755 "$absent"
+    hide=(unshare --mount --propagation private sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' "$absent" "$loader")
+fi
 # shellcheck disable=SC2086
-setsid ocsinventory-agent --nolocal --server "$OCS_AGENT_SERVER" --tag "$TAG" "${basevar_opt[@]}" \
+setsid "${hide[@]}" ocsinventory-agent --nolocal --server "$OCS_AGENT_SERVER" --tag "$TAG" "${basevar_opt[@]}" \
     --logfile="$LOG" --debug ${OCS_AGENT_EXTRA:-} >>"$LOG.stdout" 2>&1 </dev/null &
 pid=$!
 sleep 0.2
