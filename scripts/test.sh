@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: unit and integration tests of the core (real MSIs from wixl,
-# unzip/md5sum/tar/xmllint as judges), the app's generated bindings, the real OCS console on loopback,
-# and the real window under Xvfb driven by WebDriver. This is what .ci/run calls.
+# unzip/md5sum/tar/xmllint as judges), the app's generated bindings, the Windows build of the CLI under Wine (with
+# Wine's cmd.exe and msiexec judging install.bat), the real OCS console on loopback, and the real window under Xvfb
+# driven by WebDriver. This is what .ci/run calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -17,6 +18,11 @@ step "generated TypeScript bindings are committed and current"
 if git rev-parse --git-dir >/dev/null 2>&1; then
     git diff --exit-code -- ui/src/bindings.ts || { echo "ui/src/bindings.ts is stale: commit the regenerated file" >&2; exit 1; }
 fi
+
+step "Windows: the CLI built for Windows, judged under Wine (scripts/windows/setup.sh, tests/wine.rs)"
+# The Windows CLI against the Linux one, and every install.bat template run by Wine's cmd.exe and msiexec.
+scripts/windows/setup.sh
+cargo test --locked --test wine -- --ignored
 
 step "real OCS server on loopback, reset to a fresh install (scripts/ocs-server/setup.sh, reset.sh)"
 # reset.sh: no package, no computer, no agent history left by earlier runs, so that the server tests behave as on

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use ocs_studio::credentials::{self, Store};
 use ocs_studio::ocs::{
-    self, Computer, ComputerFilter, Console, ConsoleVersion, DeployReport, OcsError, PackageStats, PublishOptions, PublishReport, RingGate,
+    self, Computer, ComputerFilter, Console, DeployReport, OcsError, PackageStats, PublishOptions, PublishReport, RingGate,
     RingRule, ServerPackage, ServerSpec,
 };
 use ocs_studio::footprint::{self, FootprintRequest, SourceFootprint};
@@ -82,18 +81,11 @@ impl Servers {
 }
 
 /// A live session, as the UI refers to it.
+/// A console the window is logged in to: the key its later calls name it by, and the login's outcome.
 #[derive(Serialize, specta::Type)]
 pub struct ServerSession {
     pub key: String,
-    pub url: String,
-    pub user: String,
-    pub console: ConsoleVersion,
-    /// Where the password came from (typed: None).
-    pub password_from: Option<Store>,
-    /// Where the typed password was saved, when asked to.
-    pub saved_in: Option<Store>,
-    /// Where agents fetch packages unless the admin says otherwise: `<console host>/download`.
-    pub download_location: String,
+    pub login: ocs::LoginOutput,
 }
 
 #[derive(Serialize, specta::Type)]
@@ -345,32 +337,21 @@ fn saved_servers() -> Vec<ServerSpec> {
     ocs::saved_servers()
 }
 
-/// Logs in with the typed password (saved in the keyring when `remember`), or with the saved one.
+/// Logs in with the typed password (kept in the keyring when `remember`), or with the saved one.
 #[tauri::command]
 #[specta::specta]
-async fn connect_server(spec: ServerSpec, password: Option<String>, remember: bool, servers: State<'_, Servers>) -> Result<ServerSession, AppError> {
-    let (password, from) = match password.filter(|p| !p.is_empty()) {
-        Some(p) => (p, None),
-        None => credentials::password(&spec).map(|(p, s)| (p, Some(s)))?,
-    };
-    let console = Console::connect(&spec, &password).await?;
-    let saved_in = if remember && from.is_none() { Some(credentials::save(&spec, &password)?) } else { None };
-    if let Err(e) = ocs::remember_server(&spec) {
-        tracing::warn!(error = %e, "could not add the server to the saved list");
-    }
-    let key = format!("{}@{}", spec.user, console.base_url());
-    let session = ServerSession { key: key.clone(), url: console.base_url().to_string(), user: spec.user.clone(), console: console.version.clone(), password_from: from, saved_in, download_location: console.default_download_location() };
-    servers.sessions.lock().expect("sessions lock").insert(key, console);
-    Ok(session)
+async fn connect_server(request: ocs::LoginRequest, servers: State<'_, Servers>) -> Result<ServerSession, AppError> {
+    let (console, login) = ocs::login(&request).await?;
+    let key = format!("{}@{}", login.user, login.url);
+    servers.sessions.lock().expect("sessions lock").insert(key.clone(), console);
+    Ok(ServerSession { key, login })
 }
 
 /// Forgets a server: its saved password and its place in the list.
 #[tauri::command]
 #[specta::specta]
 fn forget_server(spec: ServerSpec) -> Result<bool, AppError> {
-    let removed = credentials::forget(&spec)?;
-    ocs::forget_server(&spec).map_err(|e| AppError::new(ErrorCode::Settings, e))?;
-    Ok(removed)
+    Ok(ocs::logout(&spec)?)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ mod console;
 mod deploy;
 mod publish;
 mod servers;
+mod session;
 mod stats;
 mod tls;
 
@@ -16,6 +17,7 @@ pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
 pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
 pub use publish::{default_description, default_options, package_os, publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
+pub use session::{login, logout, LoginOutput, LoginRequest};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
 pub use tls::{CertInfo, TlsFailure};
 

@@ -54,8 +54,8 @@ export const commands = {
 	/**  What the Deploy screen starts from: the first ring (TAG contains ALPHA) and the gate's threshold. */
 	deployDefaults: () => __TAURI_INVOKE<DeployDefaults_Serialize>("deploy_defaults"),
 	savedServers: () => __TAURI_INVOKE<ServerSpec_Serialize[]>("saved_servers"),
-	/**  Logs in with the typed password (saved in the keyring when `remember`), or with the saved one. */
-	connectServer: (spec: ServerSpec_Deserialize, password: string | null, remember: boolean) => typedError<ServerSession_Serialize, AppError>(__TAURI_INVOKE("connect_server", { spec, password, remember })),
+	/**  Logs in with the typed password (kept in the keyring when `remember`), or with the saved one. */
+	connectServer: (request: LoginRequest_Deserialize) => typedError<ServerSession_Serialize, AppError>(__TAURI_INVOKE("connect_server", { request })),
 	/**  Forgets a server: its saved password and its place in the list. */
 	forgetServer: (spec: ServerSpec_Deserialize) => typedError<boolean, AppError>(__TAURI_INVOKE("forget_server", { spec })),
 	serverPackages: (key: string) => typedError<ServerPackage[], AppError>(__TAURI_INVOKE("server_packages", { key })),
@@ -603,6 +603,60 @@ export type LocalDisk = {
 	total_bytes: number,
 	/**  Whether a PC with this much free space would take the package. */
 	enough: boolean,
+};
+
+/**  What a login found and kept. */
+export type LoginOutput = LoginOutput_Serialize | LoginOutput_Deserialize;
+
+/**  What a login found and kept. */
+export type LoginOutput_Deserialize = {
+	/**  The console's address as the studio uses it. */
+	url: string,
+	user: string,
+	console: ConsoleVersion_Deserialize,
+	/**  Where the password came from (`None`: typed). */
+	password_from?: Store | null,
+	/**  Where the typed password was saved, when asked to. */
+	saved_in?: Store | null,
+	/**  The password was right but could not be kept (no usable keyring), and how to do without: the login worked. */
+	not_saved?: string | null,
+	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
+	download_location: string,
+};
+
+/**  What a login found and kept. */
+export type LoginOutput_Serialize = {
+	/**  The console's address as the studio uses it. */
+	url: string,
+	user: string,
+	console: ConsoleVersion_Serialize,
+	/**  Where the password came from (`None`: typed). */
+	password_from: Store | null,
+	/**  Where the typed password was saved, when asked to. */
+	saved_in: Store | null,
+	/**  The password was right but could not be kept (no usable keyring), and how to do without: the login worked. */
+	not_saved: string | null,
+	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
+	download_location: string,
+};
+
+/**  A login: the console, and the password typed now (`None`: the saved one, or `OCS_STUDIO_PASSWORD`). */
+export type LoginRequest = LoginRequest_Serialize | LoginRequest_Deserialize;
+
+/**  A login: the console, and the password typed now (`None`: the saved one, or `OCS_STUDIO_PASSWORD`). */
+export type LoginRequest_Deserialize = {
+	spec: ServerSpec_Deserialize,
+	password?: string | null,
+	/**  Keep the typed password in the system keyring. */
+	remember: boolean,
+};
+
+/**  A login: the console, and the password typed now (`None`: the saved one, or `OCS_STUDIO_PASSWORD`). */
+export type LoginRequest_Serialize = {
+	spec: ServerSpec_Serialize,
+	password: string | null,
+	/**  Keep the typed password in the system keyring. */
+	remember: boolean,
 };
 
 export type MachineState = {
@@ -1174,35 +1228,28 @@ export type ServerPackage = {
 	comment: string,
 };
 
-/**  A live session, as the UI refers to it. */
+/**
+ *  A live session, as the UI refers to it.
+ *  A console the window is logged in to: the key its later calls name it by, and the login's outcome.
+ */
 export type ServerSession = ServerSession_Serialize | ServerSession_Deserialize;
 
-/**  A live session, as the UI refers to it. */
+/**
+ *  A live session, as the UI refers to it.
+ *  A console the window is logged in to: the key its later calls name it by, and the login's outcome.
+ */
 export type ServerSession_Deserialize = {
 	key: string,
-	url: string,
-	user: string,
-	console: ConsoleVersion_Deserialize,
-	/**  Where the password came from (typed: None). */
-	password_from?: Store | null,
-	/**  Where the typed password was saved, when asked to. */
-	saved_in?: Store | null,
-	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
-	download_location: string,
+	login: LoginOutput_Deserialize,
 };
 
-/**  A live session, as the UI refers to it. */
+/**
+ *  A live session, as the UI refers to it.
+ *  A console the window is logged in to: the key its later calls name it by, and the login's outcome.
+ */
 export type ServerSession_Serialize = {
 	key: string,
-	url: string,
-	user: string,
-	console: ConsoleVersion_Serialize,
-	/**  Where the password came from (typed: None). */
-	password_from: Store | null,
-	/**  Where the typed password was saved, when asked to. */
-	saved_in: Store | null,
-	/**  Where agents fetch packages unless the admin says otherwise: `<console host>/download`. */
-	download_location: string,
+	login: LoginOutput_Serialize,
 };
 
 /**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */

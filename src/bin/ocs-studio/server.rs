@@ -169,21 +169,16 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
     if password.is_empty() {
         return Err(Failure { code: "input", message: "empty password: type the console password of this user".into() });
     }
-    let console = runtime().block_on(Console::connect(&spec, &password)).map_err(fail)?;
-    // The login worked: a keyring that cannot be used is a warning with the way around it, not a failure.
-    let saved = credentials::save(&spec, &password);
-    if let Err(e) = ocs::remember_server(&spec) {
-        tracing::warn!(error = %e, "could not add the server to the saved list");
-    }
-    let warning = saved.as_ref().err().map(credentials::not_saved_advice);
+    let req = ocs::LoginRequest { spec, password: Some(password), remember: true };
+    let (_, login) = runtime().block_on(ocs::login(&req)).map_err(fail)?;
     if a.server.json {
-        outln!("{}", serde_json::json!({ "ok": true, "console": console.version, "saved_in": saved.as_ref().ok(), "warning": warning }));
+        outln!("{}", serde_json::json!({ "ok": true, "console": login.console, "saved_in": login.saved_in, "warning": login.not_saved }));
     } else {
-        match &saved {
-            Ok(store) => outln!("Logged in to {} ({}); password saved in {}", console.base_url(), console.version, store.describe()),
-            Err(_) => outln!("Logged in to {} ({})", console.base_url(), console.version),
+        match &login.saved_in {
+            Some(store) => outln!("Logged in to {} ({}); password saved in {}", login.url, login.console, store.describe()),
+            None => outln!("Logged in to {} ({})", login.url, login.console),
         }
-        if let Some(w) = &warning {
+        if let Some(w) = &login.not_saved {
             eprintln!("warning: {w}");
         }
     }
@@ -191,8 +186,7 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
 }
 
 pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
-    let removed = credentials::forget(&a.server.spec()).map_err(fail)?;
-    let _ = ocs::forget_server(&a.server.spec());
+    let removed = ocs::logout(&a.server.spec()).map_err(fail)?;
     if a.server.json {
         outln!("{}", serde_json::json!({ "ok": true, "removed": removed }));
     } else if removed {

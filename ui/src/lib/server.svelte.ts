@@ -154,7 +154,7 @@ class Server {
     f.ca = f.ca.trim();
     this.connecting = true;
     this.error = undefined;
-    const r = await commands.connectServer({ url: f.url, user: f.user, ca: f.ca || null }, f.password || null, f.remember);
+    const r = await commands.connectServer({ spec: { url: f.url, user: f.user, ca: f.ca || null }, password: f.password || null, remember: f.remember });
     this.connecting = false;
     f.password = ""; // never kept in the page once used
     if (r.status === "error") {

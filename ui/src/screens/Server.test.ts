@@ -31,7 +31,7 @@ describe("Server screen", () => {
     cmd.serverPackages.mockResolvedValueOnce(ok(packages));
     await fireEvent.click(document.getElementById("connect")!);
     await settle();
-    expect(cmd.connectServer).toHaveBeenCalledWith({ url: "https://ocs.example.com/ocsreports/", user: "admin", ca: null }, "secret", false);
+    expect(cmd.connectServer).toHaveBeenCalledWith({ spec: { url: "https://ocs.example.com/ocsreports/", user: "admin", ca: null }, password: "secret", remember: false });
     expect(server.form.password).toBe("");
     expect(document.getElementById("connected")!.textContent).toMatch(/✔ Connecté : admin @ https:\/\/ocs\.example\.com\/ocsreports\/ — Console 2\.11\.1/);
     expect(document.getElementById("srv-url")).toBeNull();
@@ -48,9 +48,21 @@ describe("Server screen", () => {
     await fill("srv-url", "https://ocs.example.com/ocsreports/");
     await fireEvent.keyDown(input("srv-password"), { key: "Enter" });
     await settle();
-    expect(cmd.connectServer.mock.calls[0][1]).toBeNull();
-    expect(cmd.connectServer.mock.calls[0][2]).toBe(true);
+    expect(cmd.connectServer.mock.calls[0][0].password).toBeNull();
+    expect(cmd.connectServer.mock.calls[0][0].remember).toBe(true);
     expect(document.getElementById("connected")!.textContent).toContain("· mot de passe du trousseau");
+  });
+
+  it("says when the password was right but no keyring could keep it", async () => {
+    cmd.connectServer.mockResolvedValueOnce(ok(session({ not_saved: "no keyring" })));
+    go("server");
+    render(Server);
+    await fill("srv-url", "https://ocs.example.com/ocsreports/");
+    await fill("srv-password", "secret");
+    await fireEvent.click(screen.getByRole("button", { name: "Se connecter" }));
+    await settle();
+    expect(document.getElementById("connected")).toBeTruthy();
+    expect(document.getElementById("not-saved")!.textContent).toContain("aucun trousseau");
   });
 
   it("shows why the connection failed, and disables the form while connecting", async () => {

@@ -23,6 +23,7 @@ import type {
   ScriptOutput_Serialize,
   ServerPackage,
   ServerSession_Serialize,
+  LoginOutput_Serialize,
   ServerSpec_Serialize,
   SourceFootprint_Serialize,
   TargetOs,
@@ -190,16 +191,19 @@ export function verifyOk(over: Partial<VerifyReport_Serialize> = {}): VerifyRepo
   };
 }
 
-export function session(over: Partial<ServerSession_Serialize> = {}): ServerSession_Serialize {
+export function session(over: Partial<LoginOutput_Serialize> = {}): ServerSession_Serialize {
   return {
     key: "admin@https://ocs.example.com/ocsreports/",
-    url: "https://ocs.example.com/ocsreports/",
-    user: "admin",
-    console: { label: "2.11.1", flow: "wizard" },
-    password_from: null,
-    saved_in: null,
-    download_location: "ocs.example.com/download",
-    ...over,
+    login: {
+      url: "https://ocs.example.com/ocsreports/",
+      user: "admin",
+      console: { label: "2.11.1", flow: "wizard" },
+      password_from: null,
+      saved_in: null,
+      not_saved: null,
+      download_location: "ocs.example.com/download",
+      ...over,
+    },
   };
 }
 
