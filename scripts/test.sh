@@ -19,11 +19,6 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
     git diff --exit-code -- ui/src/bindings.ts || { echo "ui/src/bindings.ts is stale: commit the regenerated file" >&2; exit 1; }
 fi
 
-step "Windows: the CLI built for Windows, judged under Wine (scripts/windows/setup.sh, tests/wine.rs)"
-# The Windows CLI against the Linux one, and every install.bat template run by Wine's cmd.exe and msiexec.
-scripts/windows/setup.sh
-cargo test --locked --test wine -- --ignored
-
 step "real OCS server on loopback, reset to a fresh install (scripts/ocs-server/setup.sh, reset.sh)"
 # reset.sh: no package, no computer, no agent history left by earlier runs, so that the server tests behave as on
 # a new machine (each test registers the computers it needs and removes the packages it made).
@@ -34,6 +29,12 @@ tail -n 3 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 step "tests judged by the real OCS console and the real agent (in a fresh session keyring)"
 # keyctl session: the keyring tests get a kernel session keyring of their own, gone when they end.
 keyctl session - cargo test --workspace --locked --test real_console --test real_agent --test real_publish -- --ignored
+
+step "Windows: the CLI built for Windows, judged under Wine (scripts/windows/setup.sh, tests/wine.rs)"
+# The Windows CLI against the Linux one and against the loopback server (Windows' TLS stack and credential store),
+# and every install.bat template run by Wine's cmd.exe and msiexec.
+scripts/windows/setup.sh
+cargo test --locked --test wine -- --ignored
 
 step "UI: component tests (vitest), type check, build, app with the UI embedded"
 (cd ui && npm test --silent && npm run --silent app:build:debug)

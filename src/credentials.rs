@@ -24,6 +24,8 @@ impl Store {
     pub fn describe(self) -> &'static str {
         match self {
             Store::Environment => "the OCS_STUDIO_PASSWORD environment variable",
+            Store::Keyring if cfg!(windows) => "the Windows Credential Manager",
+            Store::Keyring if cfg!(target_os = "macos") => "the macOS Keychain",
             Store::Keyring => "the system keyring",
             Store::SessionKeyring => "this login session's kernel keyring (no Secret Service is running; it is forgotten at logout)",
         }

@@ -13,8 +13,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The studio's settings folder: `$XDG_CONFIG_HOME/ocs-studio` (or `~/.config/ocs-studio`). Secrets never go there.
+/// The studio's settings folder: `%APPDATA%\OCS Package Studio` on Windows, else `$XDG_CONFIG_HOME/ocs-studio` (or
+/// `~/.config/ocs-studio`). Secrets never go there.
 pub fn config_dir() -> std::path::PathBuf {
+    #[cfg(windows)]
+    {
+        // %APPDATA% (the roaming profile, C:\Users\<user>\AppData\Roaming), where Windows programs keep settings.
+        if let Some(base) = std::env::var_os("APPDATA").or_else(|| std::env::var_os("LOCALAPPDATA")) {
+            return std::path::PathBuf::from(base).join("OCS Package Studio");
+        }
+    }
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".config")))

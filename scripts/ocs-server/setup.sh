@@ -165,6 +165,18 @@ if [ ! -s "$SRV_KEY" ] || [ ! -s "$SRV_CRT" ] ||
     changed "server certificate $SRV_CRT"
 fi
 
+# A second, self-signed certificate (what many OCS servers have) for a second HTTPS port, 8443: Wine's certificate
+# check fails on the CA-signed one above (it reports an unknown revocation status as an error, where Windows ignores
+# it), so the Windows build's tests under Wine reach the same console through this one.
+SS_KEY=$OCS_TEST_STATE/selfsigned.key
+SS_CRT=$OCS_TEST_STATE/selfsigned.crt
+if [ ! -s "$SS_KEY" ] || [ ! -s "$SS_CRT" ] || ! openssl x509 -in "$SS_CRT" -noout -checkend 86400 >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -keyout "$SS_KEY" -out "$SS_CRT" -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost" -addext "extendedKeyUsage=serverAuth" 2>/dev/null
+    chmod 600 "$SS_KEY"
+    changed "self-signed certificate $SS_CRT"
+fi
+
 # Apache: loopback only, ServerName, SSL vhost, OCS confs
 APACHE_CHANGED=0
 install_file /etc/apache2/ports.conf 644 <<'EOF' && APACHE_CHANGED=1 || true
@@ -173,6 +185,7 @@ Listen 127.0.0.1:80
 
 <IfModule ssl_module>
 	Listen 127.0.0.1:443
+	Listen 127.0.0.1:8443
 </IfModule>
 EOF
 install_file /etc/apache2/conf-available/ocs-studio-servername.conf 644 <<'EOF' && APACHE_CHANGED=1 || true
@@ -185,6 +198,17 @@ install_file /etc/apache2/sites-available/ocs-studio-ssl.conf 644 <<EOF && APACH
 	SSLEngine on
 	SSLCertificateFile $SRV_CRT
 	SSLCertificateKeyFile $SRV_KEY
+	ErrorLog \${APACHE_LOG_DIR}/ocs-studio-ssl-error.log
+	CustomLog \${APACHE_LOG_DIR}/ocs-studio-ssl-access.log combined
+</VirtualHost>
+<VirtualHost 127.0.0.1:8443>
+	ServerName localhost
+	# Wine 8's sockets miss the end of a TLS response until the server closes the connection (5 s of keep-alive
+	# per request); closing after each response keeps the Wine tests fast. Port 443 keeps Apache's defaults.
+	KeepAlive Off
+	SSLEngine on
+	SSLCertificateFile $SS_CRT
+	SSLCertificateKeyFile $SS_KEY
 	ErrorLog \${APACHE_LOG_DIR}/ocs-studio-ssl-error.log
 	CustomLog \${APACHE_LOG_DIR}/ocs-studio-ssl-access.log combined
 </VirtualHost>
@@ -368,6 +392,7 @@ fi
 
 # ---------------------------------------------------------------- 6. CA for the agent
 install_file "$OCS_TEST_STATE/cacert.pem" 644 <"$CA_CRT" || true
+install_file "$OCS_TEST_STATE/selfsigned.pem" 644 <"$SS_CRT" || true
 install_file "$OCS_AGENT_VARDIR/cacert.pem" 644 <"$CA_CRT" || true
 
 # ---------------------------------------------------------------- 7. checks

@@ -271,11 +271,13 @@ pub(crate) async fn transport_error(spec: &ServerSpec, url: &str, e: reqwest::Er
             Err(_) => None,
         };
         let raw = tls::chain(&e);
+        tracing::debug!(error = %raw, "TLS failure as the TLS stack reported it");
         return OcsError::Tls(Box::new(TlsFailure {
             url: url.to_string(),
             reason: tls::diagnose(cert.as_ref(), &raw),
             cert,
             ca_file: spec.ca.as_ref().map(|p| p.display().to_string()),
+            system: tls::system_verdict(&raw),
         }));
     }
     let detail = if e.is_timeout() { "no answer in time".to_string() } else { tls::root_cause(&e) };

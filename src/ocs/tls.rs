@@ -32,6 +32,8 @@ pub struct TlsFailure {
     pub reason: String,
     pub cert: Option<CertInfo>,
     pub ca_file: Option<String>,
+    /// What the system's TLS stack said, when it said it with a code (Windows).
+    pub system: Option<SystemVerdict>,
 }
 
 impl fmt::Display for TlsFailure {
@@ -50,6 +52,13 @@ impl fmt::Display for TlsFailure {
             )?;
         }
         let fix = match &self.cert {
+            _ if self.system == Some(SystemVerdict::RevocationUnknown) => {
+                "publish a revocation list (CRL) for the CA where this computer can read it, or have the certificate issued by a CA that does".to_string()
+            }
+            Some(c) if c.host_matches && self.system == Some(SystemVerdict::NameRefused) => format!(
+                "connect with a DNS name the certificate lists ({}) rather than an IP address, or reissue the certificate with the name you use",
+                c.names.iter().find(|n| n.parse::<IpAddr>().is_err()).cloned().unwrap_or_else(|| c.subject.clone())
+            ),
             Some(c) if c.expired || c.not_yet_valid => "renew the server certificate (or fix this computer's clock)".to_string(),
             Some(c) if !c.host_matches => format!(
                 "connect with a name the certificate covers ({}), or reissue the certificate with this host in its subjectAltName",
@@ -114,6 +123,9 @@ fn name_matches(pattern: &str, host: &str) -> bool {
 
 /// True when a reqwest error (or anything in its chain) is a TLS failure rather than a plain connection failure.
 pub fn is_tls_error(e: &reqwest::Error) -> bool {
+    if system_verdict(&chain(e)).is_some() {
+        return true;
+    }
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
         let m = s.to_string().to_ascii_lowercase();
@@ -150,8 +162,64 @@ pub fn root_cause(e: &dyn std::error::Error) -> String {
     last
 }
 
+/// What the operating system's TLS stack said, when it says it with a code rather than words: Windows' schannel
+/// reports certificate failures as HRESULTs (`os error -2146762481`, i.e. 0x800B010F), which name no "certificate".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemVerdict {
+    /// CERT_E_CN_NO_MATCH, SEC_E_WRONG_PRINCIPAL: the name is not one the system accepts for this certificate.
+    NameRefused,
+    /// CERT_E_UNTRUSTEDROOT, SEC_E_UNTRUSTED_ROOT, CERT_E_CHAINING: no trusted CA signed it.
+    Untrusted,
+    /// CERT_E_EXPIRED, SEC_E_CERT_EXPIRED.
+    Expired,
+    /// CRYPT_E_NO_REVOCATION_CHECK, CRYPT_E_REVOCATION_OFFLINE, CERT_E_REVOCATION_FAILURE: the revocation status is
+    /// unknown (Wine 8 reports this for any CA-signed certificate without a reachable revocation list).
+    RevocationUnknown,
+    /// Another SEC_E_* / CERT_E_* / CRYPT_E_* failure of the handshake.
+    Other(u32),
+}
+
+/// The Windows TLS verdict in an error chain, if it holds one (`os error -2146762481` or `0x800B010F`).
+pub fn system_verdict(raw: &str) -> Option<SystemVerdict> {
+    let mut codes = Vec::new();
+    for (i, _) in raw.match_indices("os error ") {
+        let n: String = raw[i + 9..].chars().take_while(|c| *c == '-' || c.is_ascii_digit()).collect();
+        if let Ok(v) = n.parse::<i64>() {
+            codes.push(v as i32 as u32);
+        }
+    }
+    for (i, _) in raw.match_indices("0x") {
+        let h: String = raw[i + 2..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+        if let Ok(v) = u32::from_str_radix(&h, 16) {
+            codes.push(v);
+        }
+    }
+    codes.into_iter().find_map(|c| {
+        Some(match c {
+            0x800B010F | 0x80090322 => SystemVerdict::NameRefused,
+            0x800B0109 | 0x80090325 | 0x800B010A => SystemVerdict::Untrusted,
+            0x800B0101 | 0x80090328 => SystemVerdict::Expired,
+            0x80092012 | 0x80092013 | 0x800B010E => SystemVerdict::RevocationUnknown,
+            c if (0x80090300..=0x800903FF).contains(&c) || (0x800B0000..=0x800B01FF).contains(&c) || (0x80092000..=0x800920FF).contains(&c) => SystemVerdict::Other(c),
+            _ => return None,
+        })
+    })
+}
+
 /// The plain-words reason for a TLS failure, from the certificate when we have it.
 pub fn diagnose(cert: Option<&CertInfo>, raw: &str) -> String {
+    match (system_verdict(raw), cert) {
+        (Some(SystemVerdict::NameRefused), Some(c)) if c.host_matches => {
+            return "this computer's TLS stack refused the host name, although the certificate lists it (Windows, and Wine, do not accept an IP address in the certificate's names the way OpenSSL does)".into()
+        }
+        (Some(SystemVerdict::NameRefused), None) => return "the server certificate is not valid for this host name".into(),
+        (Some(SystemVerdict::Untrusted), None) => return "the server certificate was signed by a CA this computer does not trust".into(),
+        (Some(SystemVerdict::Expired), None) => return "the server certificate has expired".into(),
+        (Some(SystemVerdict::RevocationUnknown), _) => {
+            return "this computer could not check whether the server certificate was revoked (its CA publishes no reachable revocation list)".into()
+        }
+        _ => {}
+    }
     match cert {
         Some(c) if c.expired => "the server certificate has expired".into(),
         Some(c) if c.not_yet_valid => "the server certificate is not valid yet".into(),
@@ -164,6 +232,39 @@ pub fn diagnose(cert: Option<&CertInfo>, raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Windows' schannel reports certificate failures as HRESULT codes, in decimal (os error) or hex.
+    #[test]
+    fn windows_tls_codes_are_read_as_verdicts() {
+        let name = "error sending request: client error (Connect): The certificate's CN name does not match the passed value. (os error -2146762481)";
+        assert_eq!(system_verdict(name), Some(SystemVerdict::NameRefused));
+        assert_eq!(system_verdict("schannel: 0x80090325"), Some(SystemVerdict::Untrusted));
+        assert_eq!(system_verdict("(os error -2146762495)"), Some(SystemVerdict::Expired));
+        assert_eq!(system_verdict("(os error -2146885613)"), Some(SystemVerdict::RevocationUnknown));
+        assert_eq!(system_verdict("OS Error -2146762482 (FormatMessageW() returned error 317) (os error -2146762482)"), Some(SystemVerdict::RevocationUnknown));
+        assert_eq!(system_verdict("(os error -2146893048)"), Some(SystemVerdict::Other(0x80090308)));
+        // Plain connection failures are no TLS verdict.
+        assert_eq!(system_verdict("Connection refused (os error 111)"), None);
+        assert_eq!(system_verdict("No connection could be made (os error 10061)"), None);
+        // The system refused a name the certificate does list (an IP address): said so, not "wrong certificate".
+        let cert = CertInfo {
+            subject: "localhost".into(),
+            issuer: "Test CA".into(),
+            not_before: String::new(),
+            not_after: String::new(),
+            names: vec!["localhost".into(), "127.0.0.1".into()],
+            sha256: String::new(),
+            expired: false,
+            not_yet_valid: false,
+            host_matches: true,
+            self_signed: false,
+        };
+        assert!(diagnose(Some(&cert), name).contains("refused the host name, although the certificate lists it"));
+        let f = TlsFailure { url: "https://127.0.0.1/ocsreports/".into(), reason: diagnose(Some(&cert), name), cert: Some(cert), ca_file: None, system: system_verdict(name) };
+        assert!(f.to_string().contains("connect with a DNS name the certificate lists (localhost)"), "{f}");
+    }
+
     use super::*;
 
     #[test]
