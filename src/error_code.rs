@@ -77,6 +77,8 @@ error_codes! {
     Settings => "settings",
     /// No computer matches the filter.
     NoComputers => "no_computers",
+    /// The package to publish has no name.
+    NoName => "no_name",
     /// The window lost its session with the server.
     NotConnected => "not_connected",
     /// A fault of the studio itself.

@@ -231,11 +231,7 @@ fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
     for i in 0..3000 {
         write(&t.path().join(format!("f{i:04}.txt")), "x");
     }
-    let mut child = studio().args(["inspect", t.path().to_str().unwrap(), "--json"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let mut first = [0u8; 64];
-    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    let o = close_pipe_early(studio().args(["inspect", t.path().to_str().unwrap(), "--json"]));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

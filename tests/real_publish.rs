@@ -325,6 +325,15 @@ fn every_failure_is_precise_and_leaves_nothing_on_the_server() {
     let (code, msg) = publish_as(SERVER, Some(other.to_str().unwrap()), PASSWORD);
     assert_eq!(code, "tls", "{msg}");
     assert!(msg.contains("did not sign"), "{msg}");
+    // A package folder moved without the manifest its build kept, and no --name: the name is asked for.
+    let bare = t.path().join("bare").join(dir.file_name().unwrap());
+    std::fs::create_dir_all(&bare).unwrap();
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, bare.join(f.file_name().unwrap())).unwrap();
+    }
+    let msg = ocs_err(&["publish", bare.to_str().unwrap(), "--json"], "no_name");
+    assert!(msg.contains("has no name kept with it") && msg.contains("--name"), "{msg}");
     assert_eq!(server_state(), before);
 
     // Too large for the console's upload limit (Debian: 100 MiB), said before anything is sent.

@@ -221,13 +221,7 @@ fn the_windows_cli_gives_what_the_linux_one_gives() {
     for i in 0..3000 {
         write(&many.join(format!("f{i:04}.txt")), "x");
     }
-    let mut c = w.command("wine");
-    c.arg(windows_cli()).args(["inspect", &win(&many), "--json"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut first = [0u8; 64];
-    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
+    let o = close_pipe_early(w.command("wine").arg(windows_cli()).args(["inspect", &win(&many), "--json"]));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 

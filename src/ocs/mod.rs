@@ -15,7 +15,7 @@ use std::path::PathBuf;
 pub use codes::{explain, Explanation, Outcome};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
 pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
-pub use publish::{default_description, default_options, package_os, publish, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
+pub use publish::{default_description, default_options, package_os, prepare_source, publish, PublishSource, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
 pub use servers::{forget_server, remember_server, saved_servers};
 pub use session::{login, logout, LoginOutput, LoginRequest};
 pub use stats::{activations, delete, package_list, stats, Activation, MachineState, PackageStats, ServerPackage, StateCount};
@@ -98,6 +98,11 @@ pub enum OcsError {
          value is 10) and publish with a priority no higher than it, or have it raised"
     )]
     PriorityAbovePeriod(String),
+    #[error(
+        "the package name is empty, and {dir} has no name kept with it ({kept} is missing: it was not built by this \
+         studio, or was moved without it): give the name the console will show, e.g. \"Firefox 128.0\", or the package's manifest"
+    )]
+    NoName { dir: PathBuf, kept: PathBuf },
     #[error("{}", no_computers_message(filter, *all))]
     NoComputers { filter: ComputerFilter, all: bool },
     #[error("not widening the rollout: {0}")]
@@ -131,6 +136,7 @@ impl OcsError {
             OcsError::NotServed { .. } => crate::ErrorCode::NotServed,
             OcsError::NoSuchPackage(_) => crate::ErrorCode::NoSuchPackage,
             OcsError::NoComputers { .. } => crate::ErrorCode::NoComputers,
+            OcsError::NoName { .. } => crate::ErrorCode::NoName,
             OcsError::NotActivated(_) => crate::ErrorCode::NotActivated,
             OcsError::PriorityAbovePeriod(_) => crate::ErrorCode::PriorityAbovePeriod,
             OcsError::RingClosed(_) => crate::ErrorCode::RingGate,

@@ -176,6 +176,53 @@ pub fn default_options(dir: &Path) -> PublishOptions {
     }
 }
 
+/// What `publish SOURCE` sends: a built package folder as it is, or an application folder (or its manifest) built
+/// first into a temporary folder, removed when this is dropped.
+#[derive(Debug)]
+pub struct PublishSource {
+    pub dir: std::path::PathBuf,
+    pub options: PublishOptions,
+    /// The build made for publishing, when the source was not a package folder.
+    pub built: Option<crate::BuildReport>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+/// Resolves what to publish from `source`. A built package folder publishes with what its build kept beside it, or
+/// with the settings of `manifest` (name, description, OS, fragment size) when given; anything else is built first,
+/// with the same progress and cancel as a build. `os` overrides the target agents.
+pub fn prepare_source(
+    source: &Path,
+    manifest: Option<&Path>,
+    os: Option<TargetOs>,
+    progress: &dyn ProgressSink,
+    cancel: &CancelToken,
+) -> Result<PublishSource, crate::BuildError> {
+    let mut src = if source.join("info").is_file() {
+        let mut options = default_options(source);
+        if let Some(file) = manifest {
+            let m = crate::manifest::Located::resolve(file, os.unwrap_or_default())?.manifest;
+            (options.name, options.os, options.fragment_size) = (m.display_name(), m.package.os, Some(m.fragments.size.0));
+            if !m.package.description.is_empty() {
+                options.description = m.package.description.clone();
+            }
+        }
+        PublishSource { dir: source.to_path_buf(), options, built: None, _temp: None }
+    } else {
+        let loc = crate::manifest::Located::resolve(source, os.unwrap_or_default())?;
+        let temp = tempfile::Builder::new()
+            .prefix("ocs-studio-publish-")
+            .tempdir()
+            .map_err(|e| crate::BuildError::Output { path: std::env::temp_dir(), source: e })?;
+        let project = crate::Project { manifest: &loc.manifest, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
+        let r = crate::build(&project, &crate::BuildOptions { out_dir: temp.path().to_path_buf(), ..Default::default() }, progress, cancel)?;
+        PublishSource { dir: r.dir.clone(), options: default_options(&r.dir), built: Some(r), _temp: Some(temp) }
+    };
+    if let Some(os) = os {
+        src.options.os = os;
+    }
+    Ok(src)
+}
+
 /// The console's description of a package the studio published without one.
 pub fn default_description() -> String {
     format!("Published by OCS Package Studio {}", crate::VERSION)
@@ -375,7 +422,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
 
     let name = opts.name.trim().to_string();
     if name.is_empty() {
-        return Err(OcsError::Refused("the package name is empty: give the name the console will show (e.g. \"Firefox 128.0\")".into()));
+        return Err(OcsError::NoName { dir: dir.to_path_buf(), kept: crate::build::kept_manifest_path(dir) });
     }
     let with_port = c.version.at_least(2, 12);
     let info_loc = check_location("HTTPS server", opts.info_location.as_deref().unwrap_or(&c.default_download_location()), with_port)?;

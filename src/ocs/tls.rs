@@ -265,8 +265,6 @@ mod tests {
         assert!(f.to_string().contains("connect with a DNS name the certificate lists (localhost)"), "{f}");
     }
 
-    use super::*;
-
     #[test]
     fn wildcards_cover_one_label_only() {
         assert!(name_matches("*.example.com", "ocs.example.com"));

@@ -140,3 +140,12 @@ pub fn delete_on_test_server(id: &str) {
         .expect("ocs-studio runs");
     assert!(o.status.success(), "deleting {id} from the test server failed:\n{}{}", stdout(&o), stderr(&o));
 }
+
+/// Runs `c`, reads the first bytes of its output and closes the pipe (as `… | head` does); returns how it ended.
+pub fn close_pipe_early(c: &mut Command) -> Output {
+    let mut child = c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("the command starts");
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).expect("some output");
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}

@@ -414,6 +414,8 @@ export type ErrorCode =
 "settings" | 
 /**  No computer matches the filter. */
 "no_computers" | 
+/**  The package to publish has no name. */
+"no_name" | 
 /**  The window lost its session with the server. */
 "not_connected" | 
 /**  A fault of the studio itself. */

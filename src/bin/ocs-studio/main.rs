@@ -322,6 +322,7 @@ fn cli_hint(code: &str) -> Option<&'static str> {
         "no_such_package" => "ocs-studio stats --list",
         "tls" => "--ca FILE",
         "no_computers" => "--tag TEXT, --name TEXT or --all",
+        "no_name" => "--name \"Name Version\" or --manifest FILE",
         _ => return None,
     })
 }

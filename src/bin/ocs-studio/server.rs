@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ocs_studio::credentials;
-use ocs_studio::ocs::{self, ComputerFilter, Console, OcsError, PublishOptions, ServerSpec};
-use ocs_studio::{BuildOptions, ByteSize, Project};
+use ocs_studio::ocs::{self, ComputerFilter, Console, OcsError, ServerSpec};
+use ocs_studio::ByteSize;
 
-use crate::{cancel_on_ctrl_c, locate, progress_bar, Failure, OsArg};
+use crate::{cancel_on_ctrl_c, progress_bar, Failure, OsArg};
 
 /// Which server and as whom. The password comes from the keyring (see `login`) or OCS_STUDIO_PASSWORD.
 #[derive(clap::Args, Clone)]
@@ -197,67 +197,34 @@ pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A package folder as is, or a folder/manifest built first into a temporary folder.
-fn package_source(a: &PublishArgs) -> Result<(PathBuf, PublishOptions, Option<tempfile::TempDir>), Failure> {
-    let is_package = a.source.join("info").is_file();
-    let mut temp = None;
-    let (dir, mut opts) = if is_package {
-        // A package folder publishes with what its build kept beside it (name, fragment size…), or --manifest.
-        let mut opts = ocs::default_options(&a.source);
-        if let Some(src) = &a.manifest {
-            let m = locate(src, a.os.map(Into::into))?.manifest;
-            (opts.name, opts.os, opts.fragment_size) = (m.display_name(), m.package.os, Some(m.fragments.size.0));
-            if !m.package.description.is_empty() {
-                opts.description = m.package.description.clone();
-            }
-        }
-        (a.source.clone(), opts)
-    } else {
-        let loc = locate(&a.source, a.os.map(Into::into))?;
-        let t = tempfile::Builder::new().prefix("ocs-studio-publish-").tempdir().map_err(|e| Failure::from(("output", e)))?;
-        let cancel = cancel_on_ctrl_c();
-        let (bar, sink) = progress_bar();
-        let project = Project { manifest: &loc.manifest, base_dir: &loc.base_dir, manifest_file: loc.file.as_deref() };
-        let r = ocs_studio::build(&project, &BuildOptions { out_dir: t.path().to_path_buf(), ..Default::default() }, &sink, &cancel);
-        bar.finish_and_clear();
-        let r = r.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
-        if !a.server.json {
-            eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(&r));
-        }
-        temp = Some(t);
-        let opts = ocs::default_options(&r.dir);
-        (r.dir, opts)
-    };
-    if let Some(os) = a.os {
-        opts.os = os.into();
+/// What to publish (a package folder, or a folder built first), with the flags applied.
+fn package_source(a: &PublishArgs) -> Result<ocs::PublishSource, Failure> {
+    let cancel = cancel_on_ctrl_c();
+    let (bar, sink) = progress_bar();
+    let src = ocs::prepare_source(&a.source, a.manifest.as_deref(), a.os.map(Into::into), &sink, &cancel);
+    bar.finish_and_clear();
+    let mut src = src.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
+    if let (Some(r), false) = (&src.built, a.server.json) {
+        eprintln!("Built package {} ({}) for publishing", r.id, ocs_studio::build::describe(r));
     }
+    let o = &mut src.options;
     if let Some(n) = &a.name {
-        opts.name = n.clone();
-    }
-    if opts.name.trim().is_empty() {
-        return Err(Failure {
-            code: "arguments",
-            message: format!(
-                "{} has no name kept with it ({} is missing, so it was not built by this studio or was moved without it): give the name the console will show with --name \"Name Version\", or its manifest with --manifest",
-                a.source.display(),
-                ocs_studio::build::kept_manifest_path(&a.source).display()
-            ),
-        });
+        o.name = n.clone();
     }
     if let Some(d) = &a.description {
-        opts.description = d.clone();
+        o.description = d.clone();
     }
-    (opts.info_location, opts.fragment_location, opts.replace) = (a.info_location.clone(), a.fragment_location.clone(), a.replace);
-    Ok((dir, opts, temp))
+    (o.info_location, o.fragment_location, o.replace) = (a.info_location.clone(), a.fragment_location.clone(), a.replace);
+    Ok(src)
 }
 
 pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
-    let (dir, opts, _temp) = package_source(&a)?;
+    let src = package_source(&a)?;
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
     let r = runtime().block_on(async {
         let c = connect(&a.server).await?;
-        ocs::publish(&c, &dir, &opts, &sink, &cancel).await.map_err(fail)
+        ocs::publish(&c, &src.dir, &src.options, &sink, &cancel).await.map_err(fail)
     });
     bar.finish_and_clear();
     let r = r?;

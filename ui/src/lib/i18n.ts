@@ -80,6 +80,7 @@ const frCodes = {
   verify: "Le dossier du paquet ne peut pas être lu pour la vérification.",
   settings: "Les réglages du studio (serveurs enregistrés, textes) ne peuvent pas être écrits.",
   no_computers: "Aucun ordinateur ne correspond au filtre.",
+  no_name: "Le paquet n'a pas de nom : indiquez le nom que la console affichera (par exemple « Firefox 128.0 »).",
   internal: "Erreur interne du studio.",
 };
 
@@ -587,6 +588,7 @@ const en: Dict = {
     verify: "The package folder cannot be read for verification.",
     settings: "The studio's settings (saved servers, texts) cannot be written.",
     no_computers: "No computer matches the filter.",
+    no_name: "The package has no name: give the name the console will show (e.g. \"Firefox 128.0\").",
     internal: "An internal fault of the studio.",
   },
   details: "Details",
