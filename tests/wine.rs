@@ -143,10 +143,64 @@ fn wine_msi(folder: &Path, file_name: &str, product: &str, dir_name: &str, refus
     format!("{{{product_code}}}")
 }
 
-/// The exit code of `cmd /c install.bat` run from the package folder, as the agent runs it (Wine hands a Unix caller
-/// the code modulo 256).
+/// The name of a stream in an MSI (or MST) storage: characters of `[0-9A-Za-z._]` packed two per UTF-16 unit,
+/// table streams marked with 0x4840 (as Windows Installer writes them).
+fn msi_stream_name(name: &str, table: bool) -> String {
+    let code = |c: char| match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        'A'..='Z' => Some(c as u32 - 'A' as u32 + 10),
+        'a'..='z' => Some(c as u32 - 'a' as u32 + 36),
+        '.' => Some(62),
+        '_' => Some(63),
+        _ => None,
+    };
+    let mut out = String::new();
+    if table {
+        out.push('\u{4840}');
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let a = code(chars[i]).expect("stream names here use [0-9A-Za-z._]");
+        match chars.get(i + 1).and_then(|&c| code(c)) {
+            Some(b) => {
+                out.push(char::from_u32(0x3800 + a + (b << 6)).unwrap());
+                i += 2;
+            }
+            None => {
+                out.push(char::from_u32(0x4800 + a).unwrap());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// A transform (.mst) that adds the public property `name` = `value` (ASCII) to an MSI's Property table: an OLE
+/// compound file with the transform CLSID, its string pool and one added row (the layout Windows Installer reads;
+/// Wine cannot generate transforms, MsiDatabaseGenerateTransform being unimplemented there).
+fn write_transform(path: &Path, name: &str, value: &str) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut cf = cfb::CompoundFile::create(file).unwrap();
+    cf.set_storage_clsid("/", uuid::Uuid::parse_str("000C1082-0000-0000-C000-000000000046").unwrap()).unwrap();
+    let mut put = |stream: String, bytes: Vec<u8>| {
+        let mut s = cf.create_stream(format!("/{stream}")).unwrap();
+        std::io::Write::write_all(&mut s, &bytes).unwrap();
+    };
+    // Strings 1 and 2; the pool starts with the code page (0: neutral), then (length, references) per string.
+    put(msi_stream_name("_StringData", true), format!("{name}{value}").into_bytes());
+    let pool: Vec<u16> = vec![0, 0, name.len() as u16, 1, value.len() as u16, 1];
+    put(msi_stream_name("_StringPool", true), pool.iter().flat_map(|v| v.to_le_bytes()).collect());
+    // One row added to Property (two string columns): 0x0201 = a whole row of 2 columns, then string ids 1 and 2.
+    let row: Vec<u16> = vec![0x0201, 1, 2];
+    put(msi_stream_name("Property", true), row.iter().flat_map(|v| v.to_le_bytes()).collect());
+}
+
+/// The exit code of `cmd /c install.bat` (Wine hands a Unix caller the code modulo 256). The agent runs it from the
+/// package folder; here it runs from C:\ by its full path, so the script's `cd /d "%~dp0"` must find its folder
+/// (spaces and accents included) for msiexec to find the MSI.
 fn run_install_bat(w: &Wine, folder: &Path) -> i32 {
-    let o = w.run(folder, "cmd", &["/c", "install.bat"]);
+    let o = w.run(&w.drive_c(), "cmd", &["/c", &win(&folder.join("install.bat"))]);
     o.status.code().expect("cmd exited")
 }
 
@@ -248,7 +302,7 @@ fn nsis_installer(folder: &Path, name: &str) -> String {
 }
 
 /// Each install.bat template, written by the studio into a folder whose path has spaces and accents, run by Wine's
-/// cmd.exe: msiexec installs the MSI (with its property, its log where the script says), the uninstall template
+/// cmd.exe: msiexec installs the MSI (with its property, its log where the script says; then with a transform), the uninstall template
 /// removes it by ProductCode, a failing MSI's code reaches the caller, the EXE template installs an NSIS program
 /// silently, and a custom command's exit code passes through.
 #[test]
@@ -278,6 +332,17 @@ fn every_install_bat_template_installs_under_cmd_and_msiexec() {
     assert!(!log_files.is_empty() || !logs.is_empty(), "the verbose msiexec log is in %TEMP%: {log_files:?}");
     let log = log_files.iter().chain(&logs).map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).replace('\0', "")).collect::<String>();
     assert!(log.contains("GREETING") && log.contains("bonjour"), "the property reached msiexec (log)");
+
+    // MSI install with a transform (accents and spaces in its name) and a property: the transform's property is in
+    // the installation (the log lists it), so msiexec received and applied TRANSFORMS as the script quotes it.
+    script(&["--template", "msi-uninstall", "--product-code", &code]);
+    assert_eq!(run_install_bat(&w, &app), 0);
+    write_transform(&app.join("réglages été.mst"), "FROMMST", "applique");
+    script(&["--template", "msi-install", "--msi", "logiciel été.msi", "--transform", "réglages été.mst", "--property", "GREETING=salut"]);
+    assert_eq!(run_install_bat(&w, &app), 0, "msiexec installs the MSI with its transform");
+    assert_eq!(w.find("payload.bin").len(), 1);
+    let log = walk(&w.drive_c()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "log") && p.to_string_lossy().contains("Temp")).map(|p| String::from_utf8_lossy(&std::fs::read(&p).unwrap()).replace('\0', "")).collect::<String>();
+    assert!(log.contains("FROMMST") && log.contains("applique"), "the transform's property reached the installation (log)");
 
     // MSI uninstall by ProductCode: the files are gone.
     script(&["--template", "msi-uninstall", "--product-code", &code]);
