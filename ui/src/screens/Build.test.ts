@@ -36,7 +36,7 @@ describe("Build screen", () => {
     channel.onmessage(progress("compressing", 1024, 4096, "Mon Appli.msi"));
     await settle();
     expect(document.querySelector(".progress-head")!.textContent).toBe("Compression1 Kio / 4 Kio");
-    expect((document.querySelector(".bar > div") as HTMLElement).style.width).toBe("25%");
+    expect((document.querySelector(".bar > div") as HTMLElement).style.transform).toBe("scaleX(0.25)");
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("25");
     expect(screen.getByText("Mon Appli.msi")).toBeTruthy();
 
