@@ -1,14 +1,13 @@
 // The whole authoring flow in the real window, as an admin does it: open a folder with a real MSI (wixl), write
 // install.bat from the MSI template, pick a ready-made French text and edit it (the preview follows), set the
 // countdown and can-delay, look at the footprint, choose 8 MiB fragments, build, verify, publish to the loopback
-// OCS server, deploy to ALPHA, run the real agent and read the result. Then a 1 GiB build, during which the
-// window must keep drawing (the longest gap between animation frames is measured in the page).
+// OCS server, deploy to ALPHA, run the real agent and read the result.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { By, Window, appearsInPage, framesSeen, realMsi, runAgent, until, watchFrames } from "./support.mjs";
+import { By, Window, realMsi, runAgent, until } from "./support.mjs";
 
 const w = new Window("flow");
 let driver;
@@ -152,44 +151,5 @@ describe("the whole flow in the window", () => {
     await (await w.byId("delete-confirm")).click();
     await w.byId("deleted", 20000);
     assert.ok(!fs.existsSync(served));
-  });
-
-  it("keeps drawing while a 1 GiB folder builds", async () => {
-    const big = w.folder("Gros", { "install.bat": "@echo off\r\nexit /b 0\r\n" });
-    // Half incompressible, half compressible (a 1 MiB text pattern repeated): both paths of the compressor.
-    const rnd = crypto.randomBytes(MIB);
-    const text = Buffer.from("OCS Package Studio ".repeat(Math.ceil(MIB / 19)).slice(0, MIB));
-    for (const [name, chunk] of [["a.bin", rnd], ["b.txt", text]]) {
-      const fd = fs.openSync(path.join(big, name), "w");
-      for (let i = 0; i < 512; i++) fs.writeSync(fd, chunk);
-      fs.fsyncSync(fd); // its writing-back is the test's load, not the build's
-      fs.closeSync(fd);
-    }
-    await w.step("start");
-    await w.dropFolder(big);
-    await driver.wait(async () => /^3 /.test(await (await w.byId("file-count")).getText().catch(() => "")), 60000);
-    await w.fill("out-dir", path.join(w.work, "out-big"));
-    const started = Date.now();
-    await w.click("build");
-    // From the moment the build shows its progress to the end of the verification.
-    await w.byId("progress", 20000);
-    await watchFrames(driver);
-    const shown = await appearsInPage(driver, "verify-ok", "error", 600000);
-    if (shown !== "verify-ok") await w.firstOf("verify-ok", "error", 1000);
-    const seconds = (Date.now() - started) / 1000;
-    const f = await framesSeen(driver);
-    console.log(`1 GiB build: ${seconds.toFixed(1)} s; ${f.count} frames; longest gap between frames ${f.max.toFixed(0)} ms; gaps over 50 ms: ${JSON.stringify(f.gaps)}`);
-    assert.ok(f.count > seconds * 10, `the window drew ${f.count} frames in ${seconds} s`);
-    // The target is 100 ms. On this 2-core machine under Xvfb (software rendering) the longest gap was 72-106 ms in most
-    // runs, with outliers up to ~190 ms that an idle window shows as well while any 1 GiB build runs beside it (disk
-    // write-back): the test catches a window that stalls (a blocked main thread gives seconds, a busy one many long
-    // gaps) and prints the figure.
-    assert.ok(f.max < 250, `longest gap between frames: ${f.max} ms`);
-    // A busy window misses many frames; this shared 2-core VM misses a few when its host is loaded (one CI run:
-    // 6 of 324 frames over 100 ms, the build itself taking 8.8 s instead of 5.5 s).
-    const long = f.gaps.filter(([ms]) => ms > 100);
-    assert.ok(long.length <= Math.max(3, f.count * 0.05), `gaps over 100 ms: ${JSON.stringify(long)} of ${f.count} frames`);
-    fs.rmSync(path.join(w.work, "out-big"), { recursive: true, force: true });
-    fs.rmSync(big, { recursive: true, force: true });
   });
 });
