@@ -95,6 +95,38 @@ impl std::fmt::Display for ErrorCode {
 mod tests {
     use super::*;
 
+    /// The core's error messages reach the window as they are: they name what to do, never a command-line flag or
+    /// command (the CLI appends its own flag to a message, from the error's code).
+    #[test]
+    fn core_error_messages_name_no_command_line_flag() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    if p.file_name().is_some_and(|n| n != "bin") {
+                        walk(&p, out);
+                    }
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut found = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            for (i, chunk) in text.split("#[error(").enumerate().skip(1) {
+                let msg = chunk.split(")]").next().unwrap_or("");
+                let flag = msg.split_whitespace().any(|w| w.trim_start_matches(['(', '`', '"']).starts_with("--"));
+                if flag || msg.contains("ocs-studio ") {
+                    found.push(format!("{} (#{i}): {}", f.display(), msg.lines().next().unwrap_or("")));
+                }
+            }
+        }
+        assert!(found.is_empty(), "error messages that name the command line: {found:#?}");
+    }
+
     #[test]
     fn codes_serialize_as_their_text_and_are_unique() {
         let mut seen = std::collections::HashSet::new();

@@ -66,7 +66,7 @@ impl Findings {
     }
 }
 
-const REBUILD: &str = "rebuild the package with ocs-studio build";
+const REBUILD: &str = "build the package again with the studio";
 
 /// Verifies `dir` (a `…/<ID>` package folder). Only cancellation is an `Err`; everything else is a problem.
 pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<VerifyReport, io::Error> {
@@ -91,7 +91,7 @@ pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, can
             } else {
                 ("no_info", format!("cannot read {}: {e}", info_path.display()))
             };
-            f.error(code, msg, "give the package folder OUT/<ID> written by ocs-studio build (it holds info and the fragments)");
+            f.error(code, msg, "give the package folder OUT/<ID> that the studio's build wrote (it holds info and the fragments)");
             return Ok(finish(report, f));
         }
     };
@@ -182,7 +182,7 @@ pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, can
         }
         check_targz(reader, &checked, &mut report, &mut f, cancel)?;
     } else {
-        f.error("unknown_archive", "the fragments do not form a zip or tar.gz archive: the agent reports ERR_UNZIP / ERR_BUILD", "package a folder (or a .zip) with ocs-studio build; never a self-extracting installer");
+        f.error("unknown_archive", "the fragments do not form a zip or tar.gz archive: the agent reports ERR_UNZIP / ERR_BUILD", "build the package from a folder (or a .zip) with the studio; never a self-extracting installer");
     }
     Ok(finish(report, f))
 }
@@ -329,7 +329,7 @@ fn check_attributes(p: &ParsedInfo, dir_name: &str, opts: &VerifyOptions, f: &mu
     for k in ["NOTIFY_TEXT", "NEED_DONE_ACTION_TEXT"] {
         if let Some(t) = get(k) {
             if t.contains('"') {
-                f.error("text_quote", format!("{k} holds a double quote after XML decoding: the Windows agent passes it as /MSG=\"…\" and the message is cut at that quote"), "write the quote as &amp;quot; in info (ocs-studio does), or use « »");
+                f.error("text_quote", format!("{k} holds a double quote after XML decoding: the Windows agent passes it as /MSG=\"…\" and the message is cut at that quote"), "write the quote as &amp;quot; in info (the studio does), or use « »");
             }
         }
     }

@@ -52,7 +52,7 @@ pub enum OcsError {
     BadUrl { url: String, reason: String },
     #[error(
         "{url} is a plain http:// address: the console password would travel in clear. Use the console's https:// address \
-         (e.g. {https}); for a test console on this machine only, allow plain HTTP explicitly (--allow-http)"
+         (e.g. {https}); for a test console on this machine only, allow plain HTTP explicitly"
     )]
     InsecureHttp { url: String, https: String },
     #[error("cannot reach {url}: {detail}. Check the address and port, that the server is up, and any proxy or firewall in between")]
@@ -61,7 +61,7 @@ pub enum OcsError {
     Tls(Box<tls::TlsFailure>),
     #[error("no OCS console answers at {url} ({detail}); give the console's address, usually https://<server>/ocsreports/")]
     NotAConsole { url: String, detail: String },
-    #[error("the console at {url} refused user '{user}'{detail}. Check the user name and password (`ocs-studio login` saves a new one)")]
+    #[error("the console at {url} refused user '{user}'{detail}. Check the user name and password, and log in again to keep the right one")]
     LoginRefused { url: String, user: String, detail: String },
     #[error("no password for '{user}' on {url}: log in once and keep the password (it goes to the system keyring), or set OCS_STUDIO_PASSWORD")]
     NoPassword { url: String, user: String },

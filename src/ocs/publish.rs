@@ -294,7 +294,7 @@ struct Local {
 impl Local {
     fn open(dir: &Path) -> Result<Local, OcsError> {
         let bad = |m: String| OcsError::Package(m);
-        let bytes = std::fs::read(dir.join("info")).map_err(|e| bad(format!("{}: {e}; give a package folder built by `ocs-studio build` (it holds info and <ID>-1…)", dir.join("info").display())))?;
+        let bytes = std::fs::read(dir.join("info")).map_err(|e| bad(format!("{}: {e}; give a package folder built by the studio (it holds info and <ID>-1…)", dir.join("info").display())))?;
         let info = info::parse(&bytes).map_err(|e| bad(e.to_string()))?;
         let id = info.get("ID").unwrap_or_default().to_string();
         let frags: usize = info.get("FRAGS").unwrap_or("0").parse().map_err(|_| bad("FRAGS is not a number".into()))?;

@@ -58,7 +58,7 @@ fn yes() -> bool {
 pub enum ScriptError {
     #[error("the {0} is empty: name the file or command")]
     Empty(&'static str),
-    #[error("\"{0}\" is not a product code: it looks like {{8-4-4-4-12 hexadecimal digits}} (read it from the MSI with ocs-studio inspect)")]
+    #[error("\"{0}\" is not a product code: it looks like {{8-4-4-4-12 hexadecimal digits}} (the folder's analysis shows each MSI's ProductCode)")]
     BadProductCode(String),
     #[error("the property name \"{0}\" is not valid: use letters, digits and underscores (public properties are in capitals)")]
     BadProperty(String),

@@ -276,7 +276,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let init = matches!(cli.command, Command::Init(_));
+    let forced = matches!(cli.command, Command::Init(_) | Command::Script(_));
     let (json, result) = match cli.command {
         Command::Build(a) => (a.json, cmd_build(a)),
         Command::Verify(a) => (a.json, cmd_verify(a)),
@@ -297,7 +297,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(mut f) => {
-            if let Some(hint) = if init && f.code == "exists" { Some("--force") } else { cli_hint(f.code) } {
+            // init and script replace their file with --force; build and publish use --replace.
+            if let Some(hint) = if forced && f.code == "exists" { Some("--force") } else { cli_hint(f.code) } {
                 f.message.push_str(&format!(" ({hint})"));
             }
             if json {
@@ -321,6 +322,8 @@ fn cli_hint(code: &str) -> Option<&'static str> {
         "name_taken" => "--replace publishes it as the replacement",
         "no_such_package" => "ocs-studio stats --list",
         "tls" => "--ca FILE",
+        "insecure_http" => "--allow-http",
+        "login_refused" => "ocs-studio login --server URL --user NAME",
         "no_computers" => "--tag TEXT, --name TEXT or --all",
         "no_name" => "--name \"Name Version\" or --manifest FILE",
         _ => return None,
