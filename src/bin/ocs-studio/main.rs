@@ -68,7 +68,7 @@ enum Command {
     Build(BuildArgs),
     /// Check a built package folder the way the agents will (info, fragments, digest, archive); exit code 1 when it is not OK
     Verify(VerifyArgs),
-    /// Write a package.toml manifest with the seed procedure's defaults into FOLDER
+    /// Write a package.toml manifest with the seed procedure's defaults into FOLDER, named after its MSI if it has one
     Init(InitArgs),
     /// Analyse a folder: files, installers (MSI properties, EXE technologies), warnings, suggested name and command
     Inspect(authoring::InspectArgs),
