@@ -235,3 +235,21 @@ fn a_reader_that_closes_the_pipe_early_gets_no_panic() {
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `init` on a folder with an MSI names the package after it, as opening the folder in the window does.
+#[test]
+fn init_names_the_package_after_the_folders_msi() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("dossier");
+    std::fs::create_dir_all(&app).unwrap();
+    make_msi(&app, "outil.msi", "Outil Compta", "4.2.1", 10_000);
+    let r = ok_json(&["init", app.to_str().unwrap(), "--json"]);
+    let toml = r["manifest_toml"].as_str().unwrap();
+    assert!(toml.contains("name = \"Outil Compta\"") && toml.contains("version = \"4.2.1\""), "{toml}");
+    assert_eq!(r["entry_found"], false);
+    // Again: refused without --force, the file kept.
+    let again = run(&["init", app.to_str().unwrap(), "--json"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(json(&again)["error"]["message"].as_str().unwrap().contains("(--force)"));
+    assert!(std::fs::read_to_string(app.join("package.toml")).unwrap().contains("Outil Compta"));
+}
