@@ -18,7 +18,7 @@ pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev curl ca-certif
 if [ $want_tests -eq 1 ]; then
     pkgs+=(xvfb xauth webkit2gtk-driver wixl nsis libxml2-utils zip unzip python3 imagemagick keyutils openssl)
     # The Windows build (mingw-w64) and Wine, whose cmd.exe and msiexec judge the install.bat the studio writes.
-    pkgs+=(gcc-mingw-w64-x86-64 wine wine64)
+    pkgs+=(gcc-mingw-w64-x86-64 wine wine64 libgnutls30)  # GnuTLS: Wine's schannel (only recommended by Wine)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
