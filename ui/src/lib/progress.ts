@@ -1,5 +1,13 @@
 // Progress from the core's channels: the core already throttles, and the window keeps its own updates cheap.
+import { Channel } from "@tauri-apps/api/core";
 import type { Progress } from "../bindings";
+
+/** The channel a long job reports on, its reports passed to `apply` through `throttleProgress`. */
+export function progressChannel(apply: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  channel.onmessage = throttleProgress(apply);
+  return channel;
+}
 
 /**
  * Passes progress reports on at most once per `ms`, but always a new stage and the final "done" (so the bar never

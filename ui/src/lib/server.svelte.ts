@@ -1,6 +1,5 @@
 // The server side of the work: connect, list, publish, deploy (rings), results, delete. A view over the core's
 // `ocs` API; every decision (checks, gate, explanations) comes from the Rust side.
-import { Channel } from "@tauri-apps/api/core";
 import { SvelteSet } from "svelte/reactivity";
 import {
   commands,
@@ -18,7 +17,7 @@ import {
   type ServerSpec,
 } from "../bindings";
 import { nav } from "./nav.svelte";
-import { throttleProgress } from "./progress";
+import { progressChannel } from "./progress";
 
 /** A package on the server, as deploy and results refer to it. */
 export type Pkg = { server_id: string; name: string };
@@ -219,8 +218,7 @@ class Server {
     p.running = true;
     p.error = undefined;
     p.progress = undefined;
-    const channel = new Channel<Progress>();
-    channel.onmessage = throttleProgress((m) => {
+    const channel = progressChannel((m) => {
       if (p.running) p.progress = m;
     });
     const res = await commands.publishPackage(

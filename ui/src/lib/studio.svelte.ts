@@ -1,7 +1,6 @@
 // The local work: a package opened (its folder analysed, its manifest read or defaulted), edited on its screens,
 // saved, measured, built and verified offline. A view over the core's commands: the manifest is the core's, the
 // window only edits its fields.
-import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   type AppError,
@@ -19,7 +18,7 @@ import {
 } from "../bindings";
 import { canonicalJson, displayName } from "./format";
 import { nav } from "./nav.svelte";
-import { RateMeter, throttleProgress, type Rate } from "./progress";
+import { progressChannel, RateMeter, type Rate } from "./progress";
 import { ScriptEditor } from "./script.svelte";
 
 /** The footprint measure of one package: what it was asked for, its progress, its result. */
@@ -228,8 +227,7 @@ class Studio {
     m.running = true;
     m.progress = undefined;
     m.error = undefined;
-    const channel = new Channel<Progress>();
-    channel.onmessage = throttleProgress((p) => {
+    const channel = progressChannel((p) => {
       if (m.running) m.progress = p;
     });
     const r = await commands.computeFootprint(req, channel);
@@ -254,9 +252,8 @@ class Studio {
     // Every choice is kept in package.toml first, so the package can be reopened and built again identically.
     // A manifest that cannot be saved (a read-only folder) does not stop the build: the package box says why.
     await this.save();
-    const channel = new Channel<Progress>();
     const meter = new RateMeter();
-    channel.onmessage = throttleProgress((p) => {
+    const channel = progressChannel((p) => {
       if (!this.building) return;
       this.progress = p;
       this.rate = meter.push(p, performance.now());

@@ -4,7 +4,7 @@ import { commands, type PreviewRequest_Deserialize } from "../bindings";
 import { checkTiming } from "../lib/checks";
 import { locale } from "../lib/locale.svelte";
 import { studio } from "../lib/state.svelte";
-import { err, lint, ok, ownText, previewOutput, settle, texts } from "../test/fakes";
+import { choose, err, lint, ok, ownText, previewOutput, settle, texts } from "../test/fakes";
 import Notification from "./Notification.svelte";
 
 vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
@@ -14,16 +14,6 @@ const cmd = vi.mocked(commands);
 const el = <T extends HTMLElement = HTMLInputElement>(id: string) => document.getElementById(id) as T;
 const dialog = () => ({ notification: { ...studio.manifest!.notification }, done: { ...studio.manifest!.after_install } });
 const lastPreview = () => cmd.previewNotification.mock.lastCall![0] as PreviewRequest_Deserialize;
-
-async function choose(id: string, value: string): Promise<void> {
-  const select = el<HTMLSelectElement>(id);
-  const option = [...select.options].find((o) => o.value === value);
-  expect(option, `${id} offers ${value}`).toBeTruthy();
-  select.selectedIndex = option!.index;
-  option!.selected = true;
-  await fireEvent.change(select);
-  await settle();
-}
 
 async function type(id: string, value: string): Promise<void> {
   await fireEvent.input(el(id), { target: { value } });

@@ -4,7 +4,7 @@ import { commands, type Installer_Serialize } from "../bindings";
 import { checkTiming } from "../lib/checks";
 import { scriptTiming } from "../lib/script.svelte";
 import { studio } from "../lib/state.svelte";
-import { err, GENERATED, ok, opened, scriptOutput, scriptText, settle } from "../test/fakes";
+import { choose, err, GENERATED, ok, opened, scriptOutput, scriptText, settle } from "../test/fakes";
 import Package from "./Package.svelte";
 
 vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
@@ -14,16 +14,6 @@ const cmd = vi.mocked(commands);
 const el = <T extends HTMLElement = HTMLInputElement>(id: string) => document.getElementById(id) as T;
 const lf = (s: string) => s.replace(/\r\n/g, "\n");
 const text = () => el<HTMLTextAreaElement>("script-text").value;
-
-async function choose(id: string, value: string): Promise<void> {
-  const select = el<HTMLSelectElement>(id);
-  const option = [...select.options].find((o) => o.value === value);
-  expect(option, `${id} offers ${value}`).toBeTruthy();
-  select.selectedIndex = option!.index;
-  option!.selected = true;
-  await fireEvent.change(select);
-  await settle();
-}
 
 async function check(id: string, on: boolean): Promise<void> {
   const box = el(id);

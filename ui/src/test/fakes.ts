@@ -2,7 +2,8 @@
 // Each test file mocks the modules with them:
 //   vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
 //   vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakes")).coreMock());
-import { vi } from "vitest";
+import { fireEvent } from "@testing-library/svelte";
+import { expect, vi } from "vitest";
 import type {
   AppError,
   BuildReport_Serialize,
@@ -419,4 +420,15 @@ export function sourceFootprint(over: Partial<SourceFootprint_Serialize> = {}): 
 /** Lets pending promises (the mocked commands) settle. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Picks `value` in the select `id` as a user does (it must be offered), then lets the screen settle. */
+export async function choose(id: string, value: string): Promise<void> {
+  const select = document.getElementById(id) as HTMLSelectElement;
+  const option = [...select.options].find((o) => o.value === value);
+  expect(option, `${id} offers ${value}`).toBeTruthy();
+  select.selectedIndex = option!.index;
+  option!.selected = true;
+  await fireEvent.change(select);
+  await settle();
 }
