@@ -84,6 +84,8 @@ pub struct ScriptOutput {
     /// Writing would change the file.
     pub changes: bool,
     pub success_codes: Vec<SuccessCode>,
+    /// The file `write` wrote (`None` from `generate`).
+    pub written: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +203,7 @@ pub fn generate(req: &ScriptRequest, cancel: &CancelToken) -> Result<ScriptOutpu
         code_page,
         name,
         success_codes: SUCCESS_CODES.iter().map(|(code, status, meaning)| SuccessCode { code: *code, status, meaning }).collect(),
+        written: None,
     })
 }
 
@@ -221,7 +224,7 @@ pub fn write(folder: &Path, out: &ScriptOutput, overwrite: bool) -> Result<Scrip
         m.windows.batch_code_page = out.code_page;
         crate::fsx::write_atomic(file, m.to_toml().as_bytes()).map_err(|source| AuthorError::Write { path: file.clone(), source })?;
     }
-    Ok(ScriptOutput { current: Some(out.text.clone()), current_is_generated: located.file.is_some(), changes: false, ..out.clone() })
+    Ok(ScriptOutput { current: Some(out.text.clone()), current_is_generated: located.file.is_some(), changes: false, written: Some(target), ..out.clone() })
 }
 
 /// Writes `install.bat` as the admin edited it (in the PCs' code page). The file is then the admin's own: the

@@ -1163,6 +1163,8 @@ export type ScriptOutput_Deserialize = {
 	/**  Writing would change the file. */
 	changes: boolean,
 	success_codes: SuccessCode[],
+	/**  The file `write` wrote (`None` from `generate`). */
+	written?: string | null,
 };
 
 /**  The generated script and what it would replace. */
@@ -1179,6 +1181,8 @@ export type ScriptOutput_Serialize = {
 	/**  Writing would change the file. */
 	changes: boolean,
 	success_codes: SuccessCode[],
+	/**  The file `write` wrote (`None` from `generate`). */
+	written: string | null,
 };
 
 /**  What the window or the CLI asks for. */

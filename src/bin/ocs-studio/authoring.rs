@@ -146,32 +146,21 @@ pub fn script(a: ScriptArgs) -> Result<ExitCode, Failure> {
         None => None,
     };
     let req = ScriptRequest { folder: a.folder.clone(), choice, name: a.name.clone(), code_page: a.code_page };
-    let fail = |e: ocs_studio::script::AuthorError| {
-        let mut message = e.to_string();
-        if matches!(e, ocs_studio::script::AuthorError::WouldOverwrite(_)) {
-            message.push_str(" (--force replaces it)");
-        }
-        Failure { code: e.code().as_str(), message }
-    };
+    let fail = |e: ocs_studio::script::AuthorError| Failure { code: e.code().as_str(), message: e.to_string() };
     let out = ocs_studio::script::generate(&req, &CancelToken::new()).map_err(fail)?;
-    let written = if a.write {
-        ocs_studio::script::write(&a.folder, &out, a.force).map_err(fail)?;
-        Some(a.folder.join("install.bat"))
-    } else {
-        None
-    };
+    let out = if a.write { ocs_studio::script::write(&a.folder, &out, a.force).map_err(fail)? } else { out };
     if a.json {
         print_json(&serde_json::json!({
             "script": out.script,
             "install_bat": out.text,
             "code_page": out.code_page,
-            "written": written,
+            "written": out.written,
             "changes": out.changes,
             "success_codes": out.success_codes,
         }));
     } else {
         out!("{}", out.text.replace("\r\n", "\n"));
-        if let Some(target) = &written {
+        if let Some(target) = &out.written {
             eprintln!("wrote {} (code page {}, as cmd.exe reads it on the PCs)", target.display(), out.code_page);
         }
         eprintln!("Exit codes the agent counts as success:");

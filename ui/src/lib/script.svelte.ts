@@ -293,8 +293,7 @@ export class ScriptEditor {
     this.text = text;
     this.generated = text;
     this.pending = undefined;
-    const sep = this.folder.includes("\\") && !this.folder.includes("/") ? "\\" : "/";
-    this.written = { path: `${this.folder.replace(/[\\/]+$/, "")}${sep}install.bat`, codePage: out.code_page, edited: false };
+    this.written = { path: out.written ?? "", codePage: out.code_page, edited: false };
     this.hooks.written(out.script, out.code_page);
   }
 }

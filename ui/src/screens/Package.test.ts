@@ -255,7 +255,7 @@ describe("Package screen: install.bat", () => {
   it("writes the generated text through its template and keeps the template in the manifest", async () => {
     await openScreen();
     await choose("script-code-page", "437");
-    cmd.writeScript.mockResolvedValueOnce(ok(scriptOutput({ code_page: 437, current: GENERATED, changes: false })));
+    cmd.writeScript.mockResolvedValueOnce(ok(scriptOutput({ code_page: 437, current: GENERATED, changes: false, written: "/apps/Mon Appli/install.bat" })));
     await fireEvent.click(el("script-write"));
     await settle();
     expect(cmd.writeScript).toHaveBeenCalledTimes(1);
@@ -296,6 +296,8 @@ describe("Package screen: install.bat", () => {
     expect(cmd.writeScript.mock.calls[2][1]).toBe(true);
     expect(document.getElementById("script-diff")).toBeNull();
     expect(el("script-written").textContent).toContain("page de codes 850");
+    // The path is the one the core wrote.
+    expect(el("script-written").textContent).toContain("/apps/Mon Appli/install.bat");
     expect(studio.manifest!.script?.template).toBe("msi-install");
   });
 

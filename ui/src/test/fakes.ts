@@ -62,7 +62,9 @@ export function bindingsMock() {
       recentPackages: vi.fn(async (): Promise<RecentPackage[]> => []),
       pickManifest: vi.fn(async (): Promise<string | null> => null),
       generateScript: vi.fn(async () => ok(scriptOutput())),
-      writeScript: vi.fn(async () => ok(scriptOutput({ current: scriptOutput().text, current_is_generated: true, changes: false }))),
+      writeScript: vi.fn(async () =>
+        ok(scriptOutput({ current: scriptOutput().text, current_is_generated: true, changes: false, written: "/apps/Mon Appli/install.bat" })),
+      ),
       writeScriptText: vi.fn(async () => ok("/apps/Mon Appli/install.bat")),
       setTargetOs: vi.fn(async (m: Manifest_Deserialize, os: TargetOs) => retarget(m, os)),
       checkManifest: vi.fn(async () => ok([] as Warning[])),
@@ -309,6 +311,7 @@ export function scriptOutput(over: Partial<ScriptOutput_Serialize> = {}): Script
       { code: 0, status: "SUCCESS", meaning: "installed" },
       { code: 3010, status: "SUCCESS_REBOOT_REQUIRED", meaning: "installed; a reboot is needed to finish" },
     ],
+    written: null,
     ...over,
   };
 }
