@@ -278,7 +278,7 @@ fn set_target_os(mut manifest: Manifest, os: TargetOs) -> Manifest {
 #[tauri::command]
 #[specta::specta]
 fn check_manifest(manifest: Manifest) -> Result<Vec<ocs_studio::manifest::Warning>, AppError> {
-    manifest.validate().map_err(|e| AppError::new(ErrorCode::Manifest, e))
+    manifest.validate().map_err(|e| AppError::new(e.code(), e))
 }
 
 /// The OEM code pages install.bat can be written in, with their region (850 first: the French default).
