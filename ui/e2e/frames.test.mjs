@@ -4,6 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Window, appearsInPage, framesSeen, watchFrames } from "./support.mjs";
@@ -11,6 +12,14 @@ import { Window, appearsInPage, framesSeen, watchFrames } from "./support.mjs";
 const w = new Window("frames");
 let driver;
 const MIB = 1024 * 1024;
+
+/** Waits until no agent run of an earlier test is left (at most 10 s), then a second for the rest to end. */
+async function waitForQuiet() {
+  for (let i = 0; i < 50 && spawnSync("pgrep", ["-f", "ocsinventory-agent"]).status === 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+}
 
 describe("a long build in the window", () => {
   before(async () => {
@@ -33,6 +42,8 @@ describe("a long build in the window", () => {
       fs.fsyncSync(fd); // its writing-back is the test's load, not the build's
       fs.closeSync(fd);
     }
+    // The measure is of this window, not of what ran before it: let an earlier test's agent and app processes end.
+    await waitForQuiet();
     await w.step("start");
     await w.dropFolder(big);
     await driver.wait(async () => /^3 /.test(await (await w.byId("file-count")).getText().catch(() => "")), 60000);
