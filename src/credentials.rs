@@ -1,5 +1,7 @@
-//! Console passwords live in the operating system's keyring, one entry per server and user; never in files,
-//! logs or command lines. `OCS_STUDIO_PASSWORD` in the environment overrides it for CI and automation.
+//! Secrets live in the operating system's keyring, one entry per account; never in files, logs or command lines:
+//! console passwords (one per server and user), SSH passwords (one per user@host:port) and SSH key passphrases
+//! (one per key file). An environment variable overrides each kind for CI and automation
+//! (`OCS_STUDIO_PASSWORD`, `OCS_STUDIO_SSH_PASSWORD`, `OCS_STUDIO_SSH_PASSPHRASE`).
 //! On a Linux machine without a Secret Service (a headless server, CI), the kernel keyring of the login session
 //! is used instead: the password then lasts as long as the session.
 
@@ -23,7 +25,7 @@ pub enum Store {
 impl Store {
     pub fn describe(self) -> &'static str {
         match self {
-            Store::Environment => "the OCS_STUDIO_PASSWORD environment variable",
+            Store::Environment => "an environment variable (OCS_STUDIO_PASSWORD or OCS_STUDIO_SSH_*)",
             Store::Keyring if cfg!(windows) => "the Windows Credential Manager",
             Store::Keyring if cfg!(target_os = "macos") => "the macOS Keychain",
             Store::Keyring => "the system keyring",
@@ -38,9 +40,12 @@ fn account(spec: &ServerSpec) -> String {
 }
 
 fn entries(spec: &ServerSpec) -> Vec<(Store, Result<keyring::Entry, keyring::Error>)> {
-    let acc = account(spec);
+    entries_for(&account(spec))
+}
+
+fn entries_for(acc: &str) -> Vec<(Store, Result<keyring::Entry, keyring::Error>)> {
     #[allow(unused_mut)]
-    let mut v = vec![(Store::Keyring, keyring::Entry::new(SERVICE, &acc))];
+    let mut v = vec![(Store::Keyring, keyring::Entry::new(SERVICE, acc))];
     #[cfg(target_os = "linux")]
     {
         // The kernel session keyring the process already has: in a `keyctl session` or a desktop login its own, in a
@@ -113,6 +118,55 @@ pub fn forget(spec: &ServerSpec) -> Result<bool, OcsError> {
             Err(keyring::Error::NoEntry) => {}
             Err(e) if unavailable(&e) => {}
             Err(e) => return Err(OcsError::Keyring(e.to_string())),
+        }
+    }
+    Ok(removed)
+}
+
+/// A secret other than a console password (an SSH password or key passphrase), by its keyring account
+/// (`ssh:user@host:port`, `ssh-key:/path/to/key`): the environment variable `env` first, then the keyring.
+/// `Ok(None)` when none is kept; `Err` with the keyring's own words when the keyring failed.
+pub fn secret(account: &str, env: &str) -> Result<Option<(String, Store)>, String> {
+    if let Ok(p) = std::env::var(env) {
+        if !p.is_empty() {
+            return Ok(Some((p, Store::Environment)));
+        }
+    }
+    for (store, entry) in entries_for(account) {
+        match entry.and_then(|e| e.get_password()) {
+            Ok(p) => return Ok(Some((p, store))),
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) if unavailable(&e) => tracing::debug!(store = ?store, error = %e, "keyring store unavailable"),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(None)
+}
+
+/// Keeps a secret under `account` in the system keyring (or the session keyring when there is none).
+pub fn save_secret(account: &str, value: &str) -> Result<Store, String> {
+    let mut errors = Vec::new();
+    for (store, entry) in entries_for(account) {
+        match entry.and_then(|e| e.set_password(value)) {
+            Ok(()) => {
+                tracing::info!(account, store = ?store, "secret saved");
+                return Ok(store);
+            }
+            Err(e) => errors.push(format!("{}: {e}", store.describe())),
+        }
+    }
+    Err(errors.join("; "))
+}
+
+/// Removes the secret kept under `account`; true when there was one.
+pub fn forget_secret(account: &str) -> Result<bool, String> {
+    let mut removed = false;
+    for (_, entry) in entries_for(account) {
+        match entry.and_then(|e| e.delete_credential()) {
+            Ok(()) => removed = true,
+            Err(keyring::Error::NoEntry) => {}
+            Err(e) if unavailable(&e) => {}
+            Err(e) => return Err(e.to_string()),
         }
     }
     Ok(removed)

@@ -81,6 +81,24 @@ error_codes! {
     NoName => "no_name",
     /// The window lost its session with the server.
     NotConnected => "not_connected",
+    /// An SSH address (user@host:port) cannot be read.
+    BadTarget => "bad_target",
+    /// First contact with an SSH server: its key fingerprint must be checked and accepted.
+    SshUnknownHost => "ssh_unknown_host",
+    /// The SSH server's key differs from the one known for it (or was revoked).
+    SshHostKeyChanged => "ssh_host_key_changed",
+    /// The SSH server refused every way of logging in.
+    SshAuth => "ssh_auth",
+    /// An SSH key file cannot be read or unlocked.
+    SshKey => "ssh_key",
+    /// A command or file operation on an SSH server failed.
+    SshRemote => "ssh_remote",
+    /// The OCS database reached over SSH refused or failed a request.
+    Database => "database",
+    /// No redistribution server is kept yet.
+    NoRelays => "no_relays",
+    /// No redistribution server has that name.
+    UnknownRelay => "unknown_relay",
     /// A fault of the studio itself.
     Internal => "internal",
 }

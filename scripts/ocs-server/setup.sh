@@ -54,7 +54,8 @@ wait_until() { # wait_until SECONDS DESCRIPTION CMD...
 PKGS=(mariadb-server apache2 libapache2-mod-php php-mysql php-gd php-zip php-mbstring php-xml
       php-curl php-soap libxml-parser-perl libio-socket-ssl-perl liblwp-protocol-https-perl
       dmidecode pciutils libnet-netmask-perl openssl curl
-      ocsinventory-server ocsinventory-reports ocsinventory-agent)
+      ocsinventory-server ocsinventory-reports ocsinventory-agent
+      openssh-server)  # the SSH servers of direct publishing and the redistribution servers (ssh-servers.sh)
 
 missing_pkgs() {
     local p st
@@ -401,6 +402,9 @@ wait_until 30 "HTTPS 200 on $OCS_CONSOLE_URL_TLS/" \
 bad=$(ss -H -ltnp 2>/dev/null | awk '/apach|mariadb|mysqld/ && $4 !~ /^(127\.0\.0\.1|\[::1\]):/' || true)
 [ -z "$bad" ] || die "a service listens on a non-loopback address: $bad"
 
+# ---------------------------------------------------------------- 8. SSH: direct publishing and relays
+OCS_CHANGED=$OCS_CHANGED bash "$(dirname "${BASH_SOURCE[0]}")/ssh-servers.sh"
+
 trap - EXIT
 restore_policy
 log "done, $OCS_CHANGED change(s)"
@@ -412,5 +416,7 @@ OCS test server is up (loopback only).
   CA certificate: $OCS_TEST_STATE/cacert.pem  (also $OCS_AGENT_VARDIR/cacert.pem)
   packages dir:   $OCS_DOWNLOAD_DIR/<FILEID>/
   database:       $OCS_DB_NAME (mariadb as root via socket; console/server account ocs/ocs)
+  SSH (the OCS server itself): ocsstudio@127.0.0.1:2222, key $OCS_TEST_STATE/ssh/id_ed25519
+  redistribution servers:      ocsstudio@127.0.0.1:2231..2233 (+ 2234 on a 6 MiB disk), served at https://localhost/relayN/download
   changes made:   $OCS_CHANGED
 EOF

@@ -23,6 +23,7 @@ macro_rules! out {
 }
 
 mod authoring;
+mod relays;
 mod server;
 
 /// The output cannot be written: a reader that closed the pipe ends the program with success (what it wanted is
@@ -94,6 +95,10 @@ enum Command {
     Stats(server::StatsArgs),
     /// Delete a package from the server: assignments, activation, files and console entry
     Delete(server::DeleteArgs),
+    /// SSH servers: check one (host key, login, folder), accept its host key, keep a password or key passphrase
+    Ssh(relays::SshArgs),
+    /// Redistribution servers: keep their list (add, import), check them, copy a package to all of them, delete it
+    Relay(relays::RelayArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -293,6 +298,8 @@ fn main() -> ExitCode {
         Command::Deploy(a) => (a.server.json, server::deploy(a)),
         Command::Stats(a) => (a.server.json, server::stats(a)),
         Command::Delete(a) => (a.server.json, server::delete(a)),
+        Command::Ssh(a) => (a.command.json(), relays::ssh_cmd(a)),
+        Command::Relay(a) => (a.command.json(), relays::relay_cmd(a)),
     };
     match result {
         Ok(code) => code,

@@ -40,6 +40,36 @@ impl ServerArgs {
     }
 }
 
+/// A console that a command may also act on (`relay delete --server …`); the same options as the server commands.
+#[derive(clap::Args, Clone)]
+pub struct OptionalServerArgs {
+    /// The OCS console's address, e.g. https://ocs.example.com/ocsreports/
+    #[arg(long = "server")]
+    server: Option<String>,
+    /// Console user
+    #[arg(long = "user", env = "OCS_STUDIO_USER")]
+    user: Option<String>,
+    /// PEM file of the CA that signed the console's certificate
+    #[arg(long = "ca", env = "OCS_STUDIO_CA")]
+    ca: Option<PathBuf>,
+}
+
+impl OptionalServerArgs {
+    pub fn spec(&self) -> Option<ServerSpec> {
+        Some(ServerSpec { url: self.server.clone()?, user: self.user.clone().unwrap_or_else(|| "admin".into()), ca: self.ca.clone(), allow_http: false })
+    }
+}
+
+/// Deletes package `id` from the console of `spec`; returns a line saying what was deleted.
+pub fn delete_on_console(rt: &tokio::runtime::Runtime, spec: &ServerSpec, id: &str) -> Result<String, Failure> {
+    let p = rt.block_on(async {
+        let (password, _) = credentials::password(spec).map_err(fail)?;
+        let c = Console::connect(spec, &password).await.map_err(fail)?;
+        ocs::delete(&c, id).await.map_err(fail)
+    })?;
+    Ok(format!("package {} \"{}\"", p.server_id, p.name))
+}
+
 #[derive(clap::Args)]
 pub struct LoginArgs {
     #[command(flatten)]
