@@ -3,7 +3,9 @@
 
 mod codes;
 mod console;
+pub mod db;
 mod deploy;
+mod direct;
 mod publish;
 mod servers;
 mod session;
@@ -13,6 +15,7 @@ mod tls;
 use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
+pub use direct::ServerSsh;
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
 pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
 pub use publish::{default_description, default_options, package_os, prepare_source, publish, PublishSource, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};
@@ -35,6 +38,9 @@ pub struct ServerSpec {
     /// password would travel in clear, so it is refused whatever this says.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_http: bool,
+    /// SSH access to the OCS server itself: direct publishing (no upload limit) and server groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<ServerSsh>,
 }
 
 /// What can go wrong between the studio and an OCS server. Each message says what happened, where, and how to fix it.
@@ -71,10 +77,10 @@ pub enum OcsError {
     Forbidden { user: String, what: String },
     #[error(
         "the archive is {size} but this console accepts uploads up to {limit}{assumed}: above that PHP drops the file \
-         and the console stores an empty package (or answers \"CSRF ATTACK!!!\"). Fix one of: raise PHP's \
+         and the console stores an empty package (or answers \"CSRF ATTACK!!!\"). Fix one of: give the studio SSH access \
+         to the OCS server (its SSH settings), and it publishes the package directly, with no size limit; or raise PHP's \
          upload_max_filesize and post_max_size for /ocsreports (Debian: /etc/apache2/conf-available/ocsinventory-reports.conf) \
-         above {size}; or split the application into several smaller packages; or publish the files directly to the \
-         server's download folder"
+         above {size}; or split the application into several smaller packages"
     )]
     UploadTooLarge { size: crate::ByteSize, limit: crate::ByteSize, assumed: &'static str },
     #[error("the console rejected the request to {page}: {message}")]
@@ -111,6 +117,10 @@ pub enum OcsError {
     Refused(String),
     #[error("cannot read the package: {0}")]
     Package(String),
+    #[error("{0}")]
+    Ssh(Box<crate::ssh::SshError>),
+    #[error("the OCS database failed while {step}: {detail}")]
+    Database { step: String, detail: String },
     #[error("cancelled")]
     Cancelled,
 }
@@ -142,6 +152,8 @@ impl OcsError {
             OcsError::RingClosed(_) => crate::ErrorCode::RingGate,
             OcsError::Refused(_) => crate::ErrorCode::Refused,
             OcsError::Package(_) => crate::ErrorCode::Package,
+            OcsError::Ssh(e) => e.code(),
+            OcsError::Database { .. } => crate::ErrorCode::Database,
             OcsError::Cancelled => crate::ErrorCode::Cancelled,
         }
     }

@@ -40,6 +40,10 @@ pub struct PublishOptions {
     /// Publish even if a different package of that name exists: the new one takes over its computers and the old
     /// one is deleted.
     pub replace: bool,
+    /// Publish over SSH (the server's SSH settings are needed) even when the console would take the upload. Without
+    /// it, the studio publishes over SSH only a package above the console's upload limit.
+    #[serde(default)]
+    pub direct: bool,
 }
 
 /// The steps of a publication, in order (the progress reports carry them as `current`).
@@ -52,6 +56,8 @@ pub enum PublishStepKind {
     Existing,
     FragmentSetting,
     Upload,
+    /// Direct publishing: the files copied over SSH, the rows written in one transaction.
+    DirectCopy,
     Collision,
     CheckServed,
     Activate,
@@ -59,12 +65,13 @@ pub enum PublishStepKind {
 }
 
 impl PublishStepKind {
-    pub const ALL: [PublishStepKind; 9] = [
+    pub const ALL: [PublishStepKind; 10] = [
         PublishStepKind::Verify,
         PublishStepKind::UploadLimit,
         PublishStepKind::Existing,
         PublishStepKind::FragmentSetting,
         PublishStepKind::Upload,
+        PublishStepKind::DirectCopy,
         PublishStepKind::Collision,
         PublishStepKind::CheckServed,
         PublishStepKind::Activate,
@@ -79,6 +86,7 @@ impl PublishStepKind {
             PublishStepKind::Existing => "existing",
             PublishStepKind::FragmentSetting => "fragment-setting",
             PublishStepKind::Upload => "upload",
+            PublishStepKind::DirectCopy => "direct-copy",
             PublishStepKind::Collision => "collision",
             PublishStepKind::CheckServed => "check-served",
             PublishStepKind::Activate => "activate",
@@ -107,6 +115,25 @@ pub enum StepDetail {
         #[cfg_attr(feature = "specta", specta(type = u32))]
         limit: u64,
         measured: bool,
+    },
+    /// The archive is above the console's upload limit: the studio publishes it directly over SSH.
+    OverUploadLimit {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        bytes: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        limit: u64,
+        measured: bool,
+    },
+    /// The files were copied over SSH into the server's download folder, checked there, and the console's rows
+    /// written (committed once the server serves the package).
+    DirectCopied {
+        server_id: String,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        bytes: u64,
+        target: String,
+        download_dir: String,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        ms: u64,
     },
     /// The same package was already there: nothing is sent.
     AlreadyPublished { server_id: String },
@@ -147,6 +174,12 @@ impl StepDetail {
             StepDetail::WithinUploadLimit { bytes, limit, measured } => {
                 format!("{} ≤ {}{}", ByteSize(*bytes), ByteSize(*limit), if *measured { "" } else { " (assumed)" })
             }
+            StepDetail::OverUploadLimit { bytes, limit, measured } => {
+                format!("{} > {}{}: publishing directly over SSH", ByteSize(*bytes), ByteSize(*limit), if *measured { "" } else { " (assumed)" })
+            }
+            StepDetail::DirectCopied { server_id, bytes, target, download_dir, ms } => {
+                format!("{} copied to {target}:{download_dir}/{server_id} and checked there in {:.1} s; rows written in one transaction", ByteSize(*bytes), *ms as f64 / 1000.0)
+            }
             StepDetail::AlreadyPublished { server_id } => format!("already published as {server_id}"),
             StepDetail::Replaces { server_id } => format!("replaces {server_id}"),
             StepDetail::NameFree => "name is free".into(),
@@ -173,6 +206,7 @@ pub fn default_options(dir: &Path) -> PublishOptions {
         info_location: None,
         fragment_location: None,
         replace: false,
+        direct: false,
     }
 }
 
@@ -279,13 +313,15 @@ pub struct PublishReport {
     pub upload_limit: Option<UploadLimit>,
     pub info_url: String,
     pub fragment_url: Option<String>,
+    /// Published directly over SSH (`user@host:port:/download/folder`), not through the console's upload.
+    pub direct: Option<String>,
     pub steps: Vec<PublishStep>,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub duration_ms: u64,
 }
 
 /// A built package on disk: its parsed `info` and fragment files.
-struct Local {
+pub(super) struct Local {
     info: ParsedInfo,
     fragments: Vec<PathBuf>,
     size: u64,
@@ -381,18 +417,18 @@ fn check_location(what: &str, loc: &str, with_port: bool) -> Result<String, OcsE
     Ok(loc)
 }
 
-struct Steps<'a> {
+pub(super) struct Steps<'a> {
     list: Vec<PublishStep>,
     t: Instant,
-    progress: &'a dyn ProgressSink,
+    pub(super) progress: &'a dyn ProgressSink,
 }
 
 impl Steps<'_> {
-    fn start(&mut self, stage: Stage, step: PublishStepKind) {
+    pub(super) fn start(&mut self, stage: Stage, step: PublishStepKind) {
         self.t = Instant::now();
         self.progress.report(Progress { stage, done: 0, total: 0, current: Some(step.as_str().to_string()) });
     }
-    fn done(&mut self, step: PublishStepKind, detail: StepDetail) {
+    pub(super) fn done(&mut self, step: PublishStepKind, detail: StepDetail) {
         tracing::debug!(step = step.as_str(), detail = %detail.english(), "publish step");
         self.list.push(PublishStep { step, detail, ms: self.t.elapsed().as_millis() as u64 });
     }
@@ -440,12 +476,22 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
 
     // 2. The upload limit, before uploading.
     steps.start(Stage::Checking, PublishStepKind::UploadLimit);
+    let ssh_spec = c.spec().ssh.clone();
+    let mut direct = opts.direct;
+    if direct && ssh_spec.is_none() {
+        return Err(OcsError::Refused("publishing directly needs SSH access to the OCS server: give its SSH settings (user@host, and the key or password to use)".into()));
+    }
     let limit = if local.size > 0 { Some(c.upload_limit().await) } else { None };
     if let Some(l) = limit {
         if local.size > l.bytes {
-            return Err(OcsError::UploadTooLarge { size: ByteSize(local.size), limit: ByteSize(l.bytes), assumed: if l.measured { "" } else { " (Debian's default; the console did not show its own)" } });
+            if ssh_spec.is_none() {
+                return Err(OcsError::UploadTooLarge { size: ByteSize(local.size), limit: ByteSize(l.bytes), assumed: if l.measured { "" } else { " (Debian's default; the console did not show its own)" } });
+            }
+            direct = true;
+            steps.done(PublishStepKind::UploadLimit, StepDetail::OverUploadLimit { bytes: local.size, limit: l.bytes, measured: l.measured });
+        } else {
+            steps.done(PublishStepKind::UploadLimit, StepDetail::WithinUploadLimit { bytes: local.size, limit: l.bytes, measured: l.measured });
         }
-        steps.done(PublishStepKind::UploadLimit, StepDetail::WithinUploadLimit { bytes: local.size, limit: l.bytes, measured: l.measured });
     }
 
     // 3. Same name already there: identical → nothing to do; different → only with `replace`.
@@ -480,6 +526,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
                     upload_limit: limit,
                     info_url: format!("https://{}/{}/info", a.info_loc, p.server_id),
                     fragment_url: None,
+                    direct: None,
                     steps: steps.list,
                     duration_ms: started.elapsed().as_millis() as u64,
                 });
@@ -498,7 +545,13 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
 
     // 4. Create it in the console (cut as chosen), then make sure the server holds exactly that. Two uploads in
     // the same second share one id (the second overwrites the first): never take a package that is not ours.
+    // Or, directly over SSH: files and rows, checked, in one transaction.
     let n = local.fragments.len();
+    let (server_id, enable_id, info_url, fragment_url, fragment_note, fragment_ratio_mib, fragment_setting_changed, direct_to) = if let (true, Some(spec)) = (direct, &ssh_spec) {
+        let (d, info_url, fragment_url) = super::direct::publish(c, spec, &local, dir, &name, &opts.description, opts.os, &info_loc, &pack_loc, &mut steps, cancel).await?;
+        let to = format!("{}:{}/{}", spec.target, d.download_dir, d.server_id);
+        (d.server_id, d.enable_id, info_url, fragment_url, "cut as built (published directly)".to_string(), None, false, Some(to))
+    } else {
     let mut attempt = 0;
     let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = loop {
         if attempt > 0 {
@@ -541,6 +594,8 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
             });
         }
     };
+    (server_id, enable_id, info_url, fragment_url, fragment_note, fragment_ratio_mib, fragment_setting_changed, None)
+    };
 
     // 5. An update takes over the old package's computers, then the old one goes.
     let mut moved = 0;
@@ -577,6 +632,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         upload_limit: limit,
         info_url,
         fragment_url,
+        direct: direct_to,
         steps: steps.list,
         duration_ms: started.elapsed().as_millis() as u64,
     })
@@ -605,6 +661,33 @@ async fn finish(
     steps: &mut Steps<'_>,
     cancel: &CancelToken,
 ) -> Result<(String, String, Option<String>), OcsError> {
+    let (info_url, fragment_url) = check_served(c, local, server_id, info_loc, pack_loc, steps, cancel).await?;
+    steps.start(Stage::Activating, PublishStepKind::Activate);
+    let q = format!("function=tele_popup_active&head=1&active={server_id}");
+    let page = c.get(&q).await?;
+    let csrf = c.csrf_of(&page, Some("form_active"), &q)?;
+    let fields = form_fields(csrf, &[("choix_activ", "MAN"), ("HTTPS_SERV", info_loc), ("FILE_SERV", pack_loc), ("Valid_modif", "OK")]);
+    c.post(&format!("function=tele_activate&active={server_id}"), &fields).await?;
+    let act = activations(c, server_id)
+        .await?
+        .into_iter()
+        .find(|a| a.info_loc == info_loc && a.pack_loc == pack_loc)
+        .ok_or_else(|| OcsError::Console { page: "tele_activate".into(), message: format!("package {server_id} is not listed as active after activation") })?;
+    steps.done(PublishStepKind::Activate, StepDetail::Activated { enable_id: act.enable_id.clone(), info_loc: info_loc.to_string(), pack_loc: pack_loc.to_string() });
+    Ok((act.enable_id, info_url, fragment_url))
+}
+
+/// The server serves exactly the local package: `info` (but its ID) and fragments hashed as agents hash them.
+/// Returns the info and first fragment URLs.
+pub(super) async fn check_served(
+    c: &Console,
+    local: &Local,
+    server_id: &str,
+    info_loc: &str,
+    pack_loc: &str,
+    steps: &mut Steps<'_>,
+    cancel: &CancelToken,
+) -> Result<(String, Option<String>), OcsError> {
     steps.start(Stage::Checking, PublishStepKind::CheckServed);
     let info_url = format!("https://{info_loc}/{server_id}/info");
     let served = fetch_info(c, info_loc, server_id).await?;
@@ -652,20 +735,7 @@ async fn finish(
         }
     }
     steps.done(PublishStepKind::CheckServed, StepDetail::Served { info_url: info_url.clone() });
-
-    steps.start(Stage::Activating, PublishStepKind::Activate);
-    let q = format!("function=tele_popup_active&head=1&active={server_id}");
-    let page = c.get(&q).await?;
-    let csrf = c.csrf_of(&page, Some("form_active"), &q)?;
-    let fields = form_fields(csrf, &[("choix_activ", "MAN"), ("HTTPS_SERV", info_loc), ("FILE_SERV", pack_loc), ("Valid_modif", "OK")]);
-    c.post(&format!("function=tele_activate&active={server_id}"), &fields).await?;
-    let act = activations(c, server_id)
-        .await?
-        .into_iter()
-        .find(|a| a.info_loc == info_loc && a.pack_loc == pack_loc)
-        .ok_or_else(|| OcsError::Console { page: "tele_activate".into(), message: format!("package {server_id} is not listed as active after activation") })?;
-    steps.done(PublishStepKind::Activate, StepDetail::Activated { enable_id: act.enable_id.clone(), info_loc: info_loc.to_string(), pack_loc: pack_loc.to_string() });
-    Ok((act.enable_id, info_url, fragment_url))
+    Ok((info_url, fragment_url))
 }
 
 /// The `info` the download server serves for `id`, parsed strictly (as the Unix agent does).

@@ -91,6 +91,10 @@ pub struct RelayCopyResult {
 pub struct CopyRequest {
     /// The built package folder (…/<ID>).
     pub package: PathBuf,
+    /// The package's ID on the OCS server, when it differs from the folder's (a package published through the
+    /// console takes the ID the console gave it): the copy is written under that ID, as agents will ask for it.
+    #[serde(default)]
+    pub server_id: Option<String>,
     /// The servers, by name; empty: every kept server.
     #[serde(default)]
     pub relays: Vec<String>,
@@ -150,6 +154,9 @@ pub fn schedule_line(req: &CopyRequest, program: &str) -> Result<String, RelayEr
     let at = req.at.as_deref().unwrap_or("18:00");
     let (h, m) = parse_time_of_day(at)?;
     let mut cmd = format!("{} relay copy {}", crate::fsx::shell_quote(program), crate::fsx::shell_quote(&req.package.display().to_string()));
+    if let Some(id) = &req.server_id {
+        cmd.push_str(&format!(" --id {id}"));
+    }
     if !req.relays.is_empty() {
         cmd.push_str(&format!(" --to {}", req.relays.join(",")));
     }
@@ -164,11 +171,12 @@ fn is_connection_loss(e: &SshError) -> bool {
 }
 
 /// Copies one package to one server, trying again (and resuming) when the connection is lost.
-async fn copy_one(relay: &Relay, pkg: &LocalPackage, hashes: &FragmentHashes, opts: &TransferOptions, progress: &dyn ProgressSink, cancel: &CancelToken) -> RelayCopyResult {
+#[allow(clippy::too_many_arguments)]
+async fn copy_one(relay: &Relay, pkg: &LocalPackage, id: &str, info: &[u8], hashes: &FragmentHashes, opts: &TransferOptions, progress: &dyn ProgressSink, cancel: &CancelToken) -> RelayCopyResult {
     let started = Instant::now();
     let mut result = RelayCopyResult {
         relay: relay.name.clone(),
-        url: format!("{}/{}/", relay.url, pkg.id),
+        url: format!("{}/{id}/", relay.url),
         status: CopyStatus::Failed,
         sent_fragments: 0,
         kept_fragments: 0,
@@ -183,7 +191,7 @@ async fn copy_one(relay: &Relay, pkg: &LocalPackage, hashes: &FragmentHashes, op
         result.attempts += 1;
         let attempt = async {
             let s = SshSession::connect(&relay.ssh).await?;
-            let r = transfer::put_package(&s, &relay.download_dir, pkg, &pkg.id, &pkg.info_bytes, hashes, opts, &|d, t| report(Stage::Uploading, d, t), cancel).await;
+            let r = transfer::put_package(&s, &relay.download_dir, pkg, id, info, hashes, opts, &|d, t| report(Stage::Uploading, d, t), cancel).await;
             s.close().await;
             r
         };
@@ -234,11 +242,17 @@ pub async fn copy(req: &CopyRequest, relays: &[Relay], progress: &dyn ProgressSi
     let started = Instant::now();
     let hashes = FragmentHashes::default();
     let opts = TransferOptions { limit: req.limit };
-    let results = futures_util::future::join_all(relays.iter().map(|r| copy_one(r, &pkg, &hashes, &opts, progress, cancel))).await;
+    let id = match &req.server_id {
+        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) => id.clone(),
+        Some(id) => return Err(RelayError::Invalid(format!("'{id}' is not a package ID: give the number the console shows for the package"))),
+        None => pkg.id.clone(),
+    };
+    let info = pkg.info_with_id(&id);
+    let results = futures_util::future::join_all(relays.iter().map(|r| copy_one(r, &pkg, &id, &info, &hashes, &opts, progress, cancel))).await;
     if cancel.is_cancelled() {
         return Err(RelayError::Cancelled);
     }
-    Ok(CopyOutput { package_id: pkg.id.clone(), bytes: pkg.size, all_ok: results.iter().all(|r| r.status != CopyStatus::Failed), results, ms: started.elapsed().as_millis() as u64 })
+    Ok(CopyOutput { package_id: id, bytes: pkg.size, all_ok: results.iter().all(|r| r.status != CopyStatus::Failed), results, ms: started.elapsed().as_millis() as u64 })
 }
 
 /// How a removal from one server ended.

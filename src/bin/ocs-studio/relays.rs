@@ -332,6 +332,9 @@ pub struct RelaySelectArgs {
 pub struct RelayCopyArgs {
     /// The built package folder (OUT/<ID>)
     package: PathBuf,
+    /// The package's ID on the OCS server (what `publish` printed), when the console gave it another one than the folder's
+    #[arg(long)]
+    id: Option<String>,
     #[command(flatten)]
     select: RelaySelectArgs,
     /// Bandwidth limit per server, e.g. 2MiB (per second)
@@ -442,7 +445,7 @@ pub fn relay_cmd(a: RelayArgs) -> Result<ExitCode, Failure> {
         }
         RelayCommand::Copy(a) => {
             let list = relay::select(&a.select.to).map_err(relay_fail)?;
-            let req = CopyRequest { package: a.package.clone(), relays: a.select.to.clone(), limit: a.limit.map(|l| l.0), at: a.at.clone() };
+            let req = CopyRequest { package: a.package.clone(), server_id: a.id.clone(), relays: a.select.to.clone(), limit: a.limit.map(|l| l.0), at: a.at.clone() };
             if a.print_schedule {
                 let program = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "ocs-studio".into());
                 let line = relay::schedule_line(&req, &program).map_err(relay_fail)?;

@@ -26,17 +26,39 @@ pub struct ServerArgs {
     /// since the password would travel in clear
     #[arg(long, env = "OCS_STUDIO_ALLOW_HTTP")]
     allow_http: bool,
+    /// SSH access to the OCS server itself, user@host[:port]: publishing directly (packages above the console's upload
+    /// limit), through the console's database reached over SSH
+    #[arg(long, env = "OCS_STUDIO_SSH")]
+    ssh: Option<String>,
+    /// Private key file for --ssh (default: the SSH agent, the default keys, then a kept password)
+    #[arg(long, env = "OCS_STUDIO_SSH_KEY", requires = "ssh")]
+    ssh_key: Option<PathBuf>,
+    /// The console's package folder on the server (default: from the console's settings, else Debian's)
+    #[arg(long, requires = "ssh")]
+    download_dir: Option<String>,
+    /// The console's dbconfig.inc.php on the server (default: /etc/ocsinventory/dbconfig.inc.php and the usual places)
+    #[arg(long, requires = "ssh")]
+    db_config: Option<String>,
     /// Print one JSON object instead of text
     #[arg(long)]
     pub json: bool,
 }
 
 impl ServerArgs {
-    fn spec(&self) -> ServerSpec {
+    fn spec(&self) -> Result<ServerSpec, Failure> {
         if self.allow_http && self.server.trim_start().to_ascii_lowercase().starts_with("http://") {
             eprintln!("warning: plain HTTP to {} (allowed with --allow-http: for a test server on this machine only)", self.server);
         }
-        ServerSpec { url: self.server.clone(), user: self.user.clone(), ca: self.ca.clone(), allow_http: self.allow_http }
+        let ssh = match &self.ssh {
+            None => None,
+            Some(t) => {
+                let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+                let mut target = ocs_studio::ssh::SshTarget::parse(t, &user).map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
+                target.key = self.ssh_key.clone();
+                Some(ocs::ServerSsh { target, download_dir: self.download_dir.clone(), db_config: self.db_config.clone() })
+            }
+        };
+        Ok(ServerSpec { url: self.server.clone(), user: self.user.clone(), ca: self.ca.clone(), allow_http: self.allow_http, ssh })
     }
 }
 
@@ -56,7 +78,7 @@ pub struct OptionalServerArgs {
 
 impl OptionalServerArgs {
     pub fn spec(&self) -> Option<ServerSpec> {
-        Some(ServerSpec { url: self.server.clone()?, user: self.user.clone().unwrap_or_else(|| "admin".into()), ca: self.ca.clone(), allow_http: false })
+        Some(ServerSpec { url: self.server.clone()?, user: self.user.clone().unwrap_or_else(|| "admin".into()), ca: self.ca.clone(), allow_http: false, ssh: None })
     }
 }
 
@@ -112,6 +134,10 @@ pub struct PublishArgs {
     /// If a different package of that name exists: publish, move its computers to the new one, delete the old one
     #[arg(long)]
     replace: bool,
+    /// Publish over SSH (needs --ssh) even when the console would take the upload; without it, only a package above the
+    /// console's upload limit goes over SSH
+    #[arg(long, requires = "ssh")]
+    direct: bool,
 }
 
 #[derive(clap::Args)]
@@ -178,7 +204,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn connect(a: &ServerArgs) -> Result<Console, Failure> {
-    let spec = a.spec();
+    let spec = a.spec()?;
     let (password, _) = credentials::password(&spec).map_err(fail)?;
     Console::connect(&spec, &password).await.map_err(fail)
 }
@@ -188,7 +214,7 @@ fn print_json<T: serde::Serialize>(v: &T) {
 }
 
 pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
-    let spec = a.server.spec();
+    let spec = a.server.spec()?;
     let password = if a.password_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).map_err(|e| Failure::from(("input", e)))?;
@@ -216,7 +242,7 @@ pub fn login(a: LoginArgs) -> Result<ExitCode, Failure> {
 }
 
 pub fn logout(a: LogoutArgs) -> Result<ExitCode, Failure> {
-    let removed = ocs::logout(&a.server.spec()).map_err(fail)?;
+    let removed = ocs::logout(&a.server.spec()?).map_err(fail)?;
     if a.server.json {
         outln!("{}", serde_json::json!({ "ok": true, "removed": removed }));
     } else if removed {
@@ -244,7 +270,7 @@ fn package_source(a: &PublishArgs) -> Result<ocs::PublishSource, Failure> {
     if let Some(d) = &a.description {
         o.description = d.clone();
     }
-    (o.info_location, o.fragment_location, o.replace) = (a.info_location.clone(), a.fragment_location.clone(), a.replace);
+    (o.info_location, o.fragment_location, o.replace, o.direct) = (a.info_location.clone(), a.fragment_location.clone(), a.replace, a.direct);
     Ok(src)
 }
 
@@ -268,6 +294,9 @@ pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
         outln!("Published \"{}\" as package {} on {} (activation {})", r.name, r.server_id, r.console, r.enable_id);
         outln!("  {} in {} fragment(s), digest {}", ByteSize(r.archive_size), r.fragments, r.digest);
         outln!("  {} serves the same info; the fragments match the digest", r.info_url);
+        if let Some(to) = &r.direct {
+            outln!("  published directly over SSH to {to} (the console's rows written in one transaction)");
+        }
         if !r.fragment_note.is_empty() {
             outln!("  fragments: {}", r.fragment_note);
         }
