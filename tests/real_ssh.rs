@@ -1,0 +1,404 @@
+//! SSH, judged by real OpenSSH servers on loopback (scripts/ocs-server/ssh-servers.sh): the OCS server itself on
+//! 127.0.0.1:2222 and four redistribution servers (2231-2233, and 2234 on a 6 MiB disk), each with its own host
+//! key and download folder served by Apache. Direct publishing is judged by the real console and the real agent;
+//! copies by the files the relays then serve. Ignored by a plain `cargo test`; scripts/test.sh runs them.
+
+mod common;
+use common::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+const STATE: &str = "/var/lib/ocs-studio-test";
+const SERVER: &str = "https://localhost/ocsreports/";
+const CA: &str = "/var/lib/ocs-studio-test/cacert.pem";
+const DOWNLOAD: &str = "/var/lib/ocsinventory-reports/download";
+const USER: &str = "ocsstudio";
+
+/// One test at a time: they share the console, the relays' folders and the agent.
+static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn key() -> String {
+    format!("{STATE}/ssh/id_ed25519")
+}
+
+fn relay_dir(name: &str) -> PathBuf {
+    PathBuf::from(format!("{STATE}/relays/{name}/download"))
+}
+
+fn port(name: &str) -> u16 {
+    match name {
+        "ocs" => 2222,
+        "relay1" => 2231,
+        "relay2" => 2232,
+        "relay3" => 2233,
+        "small" => 2234,
+        _ => unreachable!(),
+    }
+}
+
+/// The server's own fingerprint, as its administrator reads it (`ssh-keygen -lf` on the host key).
+fn fingerprint(name: &str) -> String {
+    let out = tool("ssh-keygen", &["-lf", &format!("{STATE}/ssh/{name}/ssh_host_ed25519_key.pub")]);
+    out.split_whitespace().nth(1).unwrap().to_string()
+}
+
+/// A studio with its own settings folder and known_hosts file (nothing trusted yet).
+struct Studio {
+    dir: tempfile::TempDir,
+}
+
+impl Studio {
+    fn new() -> Studio {
+        Studio { dir: tempfile::tempdir().unwrap() }
+    }
+    fn known_hosts(&self) -> PathBuf {
+        self.dir.path().join("known_hosts")
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = studio();
+        c.env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("OCS_STUDIO_KNOWN_HOSTS", self.known_hosts())
+            .env("OCS_STUDIO_PASSWORD", "studio-admin-pw")
+            .env_remove("SSH_AUTH_SOCK")
+            .env_remove("OCS_STUDIO_SSH_PASSWORD")
+            .env("HOME", self.dir.path()) // no default keys: only what the test gives
+            .args(args);
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> serde_json::Value {
+        let o = self.run(args);
+        assert!(o.status.success(), "{args:?} failed:\n{}\n{}", stdout(&o), stderr(&o));
+        json(&o)
+    }
+    fn trust(&self, target: &str, name: &str) {
+        self.ok(&["ssh", "trust", target, "--fingerprint", &fingerprint(name), "--json"]);
+    }
+    fn console(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&["--server", SERVER, "--user", "admin", "--ca", CA]);
+        self.ok(&a)
+    }
+}
+
+fn target(name: &str) -> String {
+    format!("{USER}@127.0.0.1:{}", port(name))
+}
+
+fn sql(q: &str) -> String {
+    tool("mariadb", &["-N", "-B", "ocsweb", "-e", q]).trim().to_string()
+}
+
+fn agent(timeout: u32) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/agent-run.sh");
+    let o = Command::new("bash").arg(script).arg("ALPHA").env("OCS_AGENT_TIMEOUT", timeout.to_string()).output().unwrap();
+    assert!(o.status.success(), "agent-run.sh failed:\n{}\n{}", stdout(&o), stderr(&o));
+}
+
+fn random_file(path: &Path, n: u64) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut f = std::fs::File::create(path).unwrap();
+    std::io::copy(&mut std::fs::File::open("/dev/urandom").unwrap().take(n), &mut f).unwrap();
+}
+
+/// Builds an app whose install.sh writes `marker`; returns the package folder.
+fn build(s: &Studio, t: &Path, name: &str, payload: u64, fragment: &str) -> (PathBuf, PathBuf) {
+    let app = t.join(format!("app-{name}"));
+    let marker = t.join(format!("marker-{name}"));
+    write(&app.join("install.sh"), format!("#!/bin/sh\necho installed > '{}'\n", marker.display()));
+    random_file(&app.join("payload/data.bin"), payload);
+    let out = t.join("out");
+    let u = format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros());
+    let r = s.ok(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--name", name, "--version", &u, "--fragment-size", fragment, "--json"]);
+    (PathBuf::from(r["dir"].as_str().unwrap()), marker)
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
+fn an_unknown_or_changed_host_key_is_never_logged_in_to() {
+    let _t = turn();
+    let s = Studio::new();
+    // First contact: refused, with the fingerprint the server's admin sees.
+    let o = s.run(&["ssh", "check", &target("relay1"), "--key", &key(), "--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["error"]["code"], "ssh_unknown_host", "{v}");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains(&fingerprint("relay1")) && msg.contains("ssh trust"), "{msg}");
+    assert!(!s.known_hosts().exists(), "nothing is trusted silently");
+
+    // A fingerprint that is not the server's: refused, nothing written.
+    let o = s.run(&["ssh", "trust", &target("relay1"), "--fingerprint", &fingerprint("relay2"), "--json"]);
+    assert_eq!(json(&o)["error"]["code"], "ssh_host_key_changed");
+    assert!(!s.known_hosts().exists());
+
+    // The right one: trusted, then the login and the folder check work.
+    s.trust(&target("relay1"), "relay1");
+    let c = s.ok(&["ssh", "check", &target("relay1"), "--key", &key(), "--dir", relay_dir("relay1").to_str().unwrap(), "--json"]);
+    assert_eq!(c["check"]["dir_writable"], true, "{c}");
+    assert!(c["check"]["auth"].as_str().unwrap().starts_with("key "), "{c}");
+
+    // Another server answering on a known address (relay3's key recorded for relay2's port): refused before login.
+    let line = std::fs::read_to_string(s.known_hosts()).unwrap();
+    let relay3_key = tool("cat", &[&format!("{STATE}/ssh/relay3/ssh_host_ed25519_key.pub")]);
+    let k: Vec<&str> = relay3_key.split_whitespace().collect();
+    std::fs::write(s.known_hosts(), format!("{line}[127.0.0.1]:2232 {} {}\n", k[0], k[1])).unwrap();
+    let o = s.run(&["ssh", "check", &target("relay2"), "--key", &key(), "--json"]);
+    let v = json(&o);
+    assert_eq!(v["error"]["code"], "ssh_host_key_changed", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("line 2"), "{v}");
+    let log = std::fs::read_to_string(format!("{STATE}/ssh/relay2/sshd.log")).unwrap_or_default();
+    assert!(!log.lines().rev().take(5).any(|l| l.contains("Accepted publickey")), "no login happened");
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
+fn passwords_and_key_passphrases_come_from_the_keyring() {
+    let _t = turn();
+    let s = Studio::new();
+    s.trust(&target("relay1"), "relay1");
+    // No key, no agent, no password: refused, saying what was tried.
+    let o = s.run(&["ssh", "check", &target("relay1"), "--json"]);
+    let v = json(&o);
+    assert_eq!(v["error"]["code"], "ssh_auth", "{v}");
+    // A wrong password is not kept.
+    let o = s.cmd(&["ssh", "password", &target("relay1"), "--password-stdin", "--json"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().map(|mut c| {
+        c.stdin.take().unwrap().write_all(b"wrong\n").unwrap();
+        c.wait_with_output().unwrap()
+    });
+    assert_eq!(json(&o.unwrap())["error"]["code"], "ssh_auth");
+    let o = s.run(&["ssh", "check", &target("relay1"), "--json"]);
+    assert_eq!(json(&o)["error"]["code"], "ssh_auth", "the wrong password was not kept");
+    // The right one is kept (in this test's session keyring) and used.
+    let mut c = s.cmd(&["ssh", "password", &target("relay1"), "--password-stdin", "--json"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    c.stdin.take().unwrap().write_all(b"studio-ssh-pw\n").unwrap();
+    let o = c.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let v = s.ok(&["ssh", "check", &target("relay1"), "--json"]);
+    assert_eq!(v["check"]["auth"], "password");
+    s.ok(&["ssh", "forget", &target("relay1"), "--json"]);
+
+    // A key with a passphrase: refused until the passphrase is kept.
+    let pk = format!("{STATE}/ssh/id_passphrase");
+    let o = s.run(&["ssh", "check", &target("relay1"), "--key", &pk, "--json"]);
+    assert_eq!(json(&o)["error"]["code"], "ssh_key");
+    let mut c = s.cmd(&["ssh", "passphrase", &pk, "--password-stdin", "--json"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    c.stdin.take().unwrap().write_all(b"studio-key-passphrase\n").unwrap();
+    assert!(c.wait_with_output().unwrap().status.success());
+    let v = s.ok(&["ssh", "check", &target("relay1"), "--key", &pk, "--json"]);
+    assert_eq!(v["check"]["auth"], format!("key {pk}"));
+    // Secrets never land in the settings folder.
+    for e in walk(s.dir.path()) {
+        let text = String::from_utf8_lossy(&std::fs::read(&e).unwrap()).into_owned();
+        assert!(!text.contains("studio-ssh-pw") && !text.contains("studio-key-passphrase"), "{}", e.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A TCP proxy on loopback in front of `port` that cuts the first connection carrying more than `cut_after`
+/// bytes from the client (an SSH copy), once.
+struct CutProxy {
+    port: u16,
+    cut: Arc<AtomicBool>,
+}
+
+impl CutProxy {
+    fn start(to: u16, cut_after: u64) -> CutProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let flag = cut.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", to)) else { continue };
+                let flag = flag.clone();
+                let sent = Arc::new(AtomicU64::new(0));
+                let (mut c_r, mut s_w) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut s_r, mut c_w) = (server, client);
+                let c2 = c_r.try_clone().unwrap();
+                let s2 = s_w.try_clone().unwrap();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 65536];
+                    loop {
+                        let n = match c_r.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        if s_w.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                        if sent.fetch_add(n as u64, Ordering::SeqCst) + n as u64 > cut_after && !flag.swap(true, Ordering::SeqCst) {
+                            // The link goes down mid-copy.
+                            let _ = c2.shutdown(std::net::Shutdown::Both);
+                            let _ = s2.shutdown(std::net::Shutdown::Both);
+                            break;
+                        }
+                    }
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut s_r, &mut c_w);
+                });
+            }
+        });
+        CutProxy { port, cut }
+    }
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers, console and agent: run scripts/test.sh"]
+fn a_copy_to_three_relays_survives_a_cut_then_deletion_clears_relays_then_console() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    // 24 MiB in 8 fragments of 3 MiB.
+    let (dir, _) = build(&s, t.path(), "Relais", 24 << 20, "3MiB");
+    let local_id = dir.file_name().unwrap().to_str().unwrap().to_string();
+
+    // The console gives its own ID: the relays hold the package under it, as agents will ask for it.
+    let p = s.console(&["publish", dir.to_str().unwrap(), "--json"]);
+    let id = p["server_id"].as_str().unwrap().to_string();
+
+    // relay2 is reached through a link that goes down after 10 MiB.
+    let proxy = CutProxy::start(port("relay2"), 10 << 20);
+    let relay2 = format!("{USER}@127.0.0.1:{}", proxy.port);
+    s.trust(&relay2, "relay2");
+    s.trust(&target("relay1"), "relay1");
+    s.trust(&target("relay3"), "relay3");
+    let list = format!(
+        "# the procedure's list\nname=relay1 {} {} localhost/relay1/download\nname=relay2 {relay2} {} localhost/relay2/download\nname=relay3 {}:{}\n",
+        target("relay1"),
+        relay_dir("relay1").display(),
+        relay_dir("relay2").display(),
+        target("relay3"),
+        relay_dir("relay3").display()
+    );
+    write(&t.path().join("list.txt"), &list);
+    let imp = s.ok(&["relay", "import", t.path().join("list.txt").to_str().unwrap(), "--key", &key(), "--json"]);
+    assert_eq!(imp["import"]["added"].as_array().unwrap().len(), 3, "{imp}");
+    let checks = s.ok(&["relay", "check", "--json"]);
+    assert_eq!(checks["ok"], true, "{checks}");
+
+    let r = s.ok(&["relay", "copy", dir.to_str().unwrap(), "--id", &id, "--json"]);
+    assert!(proxy.cut.load(Ordering::SeqCst), "the link was cut");
+    assert_eq!(r["ok"], true, "{r}");
+    let results = r["copy"]["results"].as_array().unwrap();
+    for x in results {
+        assert_eq!(x["status"], "copied", "{x}");
+    }
+    let r2 = results.iter().find(|x| x["relay"] == "relay2").unwrap();
+    assert_eq!(r2["attempts"], 2, "one cut, one resumed try: {r2}");
+    assert!(r2["kept_fragments"].as_u64().unwrap() >= 2, "fragments copied before the cut were kept: {r2}");
+    // What was kept was not sent again: at most the 10 MiB before the cut, then the rest.
+    let kept = r2["kept_fragments"].as_u64().unwrap();
+    assert!(r2["bytes_sent"].as_u64().unwrap() <= (24 + 10 + 3 - 3 * kept) << 20, "{r2}");
+
+    // Every relay holds what the console holds: the same info, the same archive in as many fragments (the console
+    // may place its cuts a few bytes apart from the studio's; agents join them before checking the digest).
+    let console_dir = Path::new(DOWNLOAD).join(&id);
+    let frags: usize = p["fragments"].as_u64().unwrap() as usize;
+    for name in ["relay1", "relay2", "relay3"] {
+        let d = relay_dir(name).join(&id);
+        assert_eq!(std::fs::read(d.join("info")).unwrap(), std::fs::read(console_dir.join("info")).unwrap(), "{name}");
+        assert_eq!(names(&d).len(), frags + 1, "{name}");
+        assert!(concat_fragments(&d, &id, frags) == concat_fragments(&console_dir, &id, frags), "{name}: the same archive");
+        assert!(!relay_dir(name).join(format!(".{id}.ocs-studio-partial")).exists(), "{name}: no staging left");
+    }
+    let info = tool("curl", &["-sf", "--cacert", CA, &format!("https://localhost/relay2/download/{id}/info")]);
+    assert!(info.contains(&format!("ID=\"{id}\"")), "{info}");
+    assert_ne!(id, local_id);
+
+    // Again: nothing to send, each copy verified.
+    let again = s.ok(&["relay", "copy", dir.to_str().unwrap(), "--id", &id, "--to", "relay1,relay3", "--json"]);
+    for x in again["copy"]["results"].as_array().unwrap() {
+        assert_eq!(x["status"], "already_there", "{x}");
+        assert_eq!(x["bytes_sent"], 0);
+    }
+
+    // Obsolete: removed from every relay, then from the console.
+    let d = s.ok(&["relay", "delete", &id, "--server", SERVER, "--user", "admin", "--ca", CA, "--json"]);
+    assert_eq!(d["ok"], true, "{d}");
+    assert!(d["console"].as_str().unwrap().contains(&id), "{d}");
+    for name in ["relay1", "relay2", "relay3"] {
+        assert!(!relay_dir(name).join(&id).exists(), "{name}");
+    }
+    assert!(!Path::new(DOWNLOAD).join(&id).exists());
+    assert_eq!(sql(&format!("SELECT DELETED FROM download_available WHERE FILEID='{id}'")), "1");
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
+fn a_full_disk_is_reported_and_leaves_nothing() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(&s, t.path(), "Trop gros", 8 << 20, "2MiB");
+    s.trust(&target("small"), "small");
+    s.ok(&["relay", "add", "small", &target("small"), "--dir", relay_dir("small").to_str().unwrap(), "--url", "localhost/small/download", "--key", &key(), "--json"]);
+    let o = s.run(&["relay", "copy", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v = json(&o);
+    let r = &v["copy"]["results"][0];
+    assert_eq!(r["status"], "failed", "{r}");
+    assert_eq!(r["attempts"], 1, "a full disk is not retried: {r}");
+    assert!(r["error"].as_str().unwrap().contains("no space left"), "{r}");
+    assert_eq!(names(&relay_dir("small")), Vec::<String>::new(), "nothing half-made on the relay");
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers, console and agent: run scripts/test.sh"]
+fn a_300_mib_package_is_published_directly_and_runs_on_the_agent() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, marker) = build(&s, t.path(), "Gros paquet", 300 << 20, "50MiB");
+    let frags = names(&dir).len() - 1;
+    s.trust(&target("ocs"), "ocs");
+    agent(90); // the computer is known to the server
+
+    // No --direct: the studio goes over SSH by itself, because the console's limit is 100 MiB.
+    let p = s.console(&["publish", dir.to_str().unwrap(), "--ssh", &target("ocs"), "--ssh-key", &key(), "--json"]);
+    let id = p["server_id"].as_str().unwrap().to_string();
+    let steps: Vec<&str> = p["steps"].as_array().unwrap().iter().map(|x| x["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["verify", "upload-limit", "existing", "direct-copy", "check-served", "activate"], "{p}");
+    assert_eq!(p["steps"][1]["detail"]["kind"], "over_upload_limit", "{p}");
+    assert!(p["direct"].as_str().unwrap().ends_with(&format!("/download/{id}")), "{p}");
+    // The rows are the console's: one package row, one activation, folder group-writable for the console.
+    assert_eq!(sql(&format!("SELECT CONCAT(NAME,'|',FRAGMENTS,'|',OSNAME,'|',DELETED) FROM download_available WHERE FILEID='{id}'")), format!("{}|{frags}|WINDOWS|0", p["name"].as_str().unwrap()));
+    assert_eq!(sql(&format!("SELECT CONCAT(INFO_LOC,'|',PACK_LOC,'|',CERT_PATH,'|',CERT_FILE) FROM download_enable WHERE FILEID='{id}'")), "localhost/download|localhost/download|INSTALL_PATH|INSTALL_PATH/cacert.pem");
+    assert!(id.parse::<u64>().unwrap() < std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(), "an ID already past");
+
+    // The console lists it like its own, deploys it, and the agent runs it.
+    let list = s.console(&["stats", "--list", "--json"]);
+    assert!(list.to_string().contains(&id), "{list}");
+    s.console(&["deploy", &id, "--tag", "ALPHA", "--json"]);
+    agent(240);
+    let st = s.console(&["stats", &id, "--json"]);
+    assert_eq!(st["counts"]["SUCCESS"], 1, "{st}");
+    assert!(marker.exists(), "install.sh ran");
+
+    // The console deletes it, files included.
+    s.console(&["delete", &id, "--json"]);
+    assert!(!Path::new(DOWNLOAD).join(&id).exists());
+}
