@@ -35,6 +35,27 @@ pub struct Manifest {
     pub digest: DigestSettings,
     #[serde(default)]
     pub windows: WindowsSettings,
+    /// Set when the package was imported from a server: its archive is kept as it was, and building while the
+    /// files are unchanged sends that very archive again (same digest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// Where an imported package came from, and the archive kept from it.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    /// The console it was imported from, and its ID there.
+    pub server: String,
+    pub server_id: String,
+    /// The archive as the server held it, relative to the manifest's folder.
+    pub archive: PathBuf,
+    /// The archive's digest, as `info` gave it (algorithm and encoding of `[digest]`).
+    pub digest: String,
+    /// SHA-256 over every file's name, size and content as imported: when the source folder still gives it, the
+    /// kept archive is used as it is.
+    pub files: String,
 }
 
 /// What the studio needs to know of the admins' Windows PCs.
@@ -488,6 +509,7 @@ impl Manifest {
             after_install: DoneMessage::default(),
             fragments: Fragments::default(),
             digest: DigestSettings::default(),
+            origin: None,
         }
     }
 

@@ -402,3 +402,39 @@ fn a_300_mib_package_is_published_directly_and_runs_on_the_agent() {
     s.console(&["delete", &id, "--json"]);
     assert!(!Path::new(DOWNLOAD).join(&id).exists());
 }
+
+#[test]
+#[ignore = "needs the loopback console: run scripts/test.sh"]
+fn an_imported_package_publishes_again_with_its_digest_then_as_a_new_package_once_changed() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(&s, t.path(), "Importé", 3 << 20, "1MiB");
+    // A notification with what the console mangles, to see it come back as typed.
+    let p = s.console(&["publish", dir.to_str().unwrap(), "--json"]);
+    let id = p["server_id"].as_str().unwrap().to_string();
+    let digest = p["digest"].as_str().unwrap().to_string();
+
+    let imp = s.console(&["import", &id, "--out", t.path().join("imported").to_str().unwrap(), "--json"]);
+    let pkg = PathBuf::from(imp["dir"].as_str().unwrap());
+    assert_eq!(imp["digest"], digest.as_str());
+    let toml = std::fs::read_to_string(pkg.join("package.toml")).unwrap();
+    for want in ["command = \"sh install.sh\"", "priority = 5", &format!("server_id = \"{id}\""), "algorithm = \"MD5\""] {
+        assert!(toml.contains(want), "{want} in\n{toml}");
+    }
+    assert!(pkg.join("files/install.sh").is_file() && pkg.join("files/payload/data.bin").is_file());
+
+    // Unchanged, under a new version: the same archive goes out (same digest), as a new package.
+    let v2 = s.console(&["publish", pkg.to_str().unwrap(), "--name", "Importé v2", "--json"]);
+    assert_eq!(v2["digest"], digest.as_str(), "{v2}");
+    assert_ne!(v2["server_id"], id.as_str());
+
+    // One file changed: rebuilt, verified and published as a new package with a new digest.
+    std::fs::write(pkg.join("files/install.sh"), "#!/bin/sh\necho v3\n").unwrap();
+    let v3 = s.console(&["publish", pkg.to_str().unwrap(), "--name", "Importé v3", "--json"]);
+    assert_ne!(v3["digest"], digest.as_str(), "{v3}");
+    assert_eq!(v3["steps"][0]["step"], "verify");
+    for x in [&id, v2["server_id"].as_str().unwrap(), v3["server_id"].as_str().unwrap()] {
+        delete_on_test_server(x);
+    }
+}

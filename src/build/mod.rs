@@ -53,6 +53,8 @@ pub enum BuildError {
         problems.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n  - ")
     )]
     WindowsPaths { folder: PathBuf, problems: Vec<Warning> },
+    #[error("the archive kept from the server ({0}) no longer has the digest it was imported with: import the package again")]
+    KeptArchive(PathBuf),
     #[error("the build was cancelled; nothing was written")]
     Cancelled,
 }
@@ -66,6 +68,7 @@ impl BuildError {
             BuildError::Scan(_) => crate::ErrorCode::Source,
             BuildError::Fragment(_) => crate::ErrorCode::Fragments,
             BuildError::LaunchFileMissing { .. } => crate::ErrorCode::LaunchFileMissing,
+            BuildError::KeptArchive(_) => crate::ErrorCode::Source,
             BuildError::InvalidId(_) => crate::ErrorCode::InvalidId,
             BuildError::Exists(_) => crate::ErrorCode::Exists,
             BuildError::SourceRead { .. } | BuildError::FileChanged(_) => crate::ErrorCode::Source,
@@ -122,6 +125,8 @@ pub struct BuildReport {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub duration_ms: u64,
     pub warnings: Vec<Warning>,
+    /// An imported package with unchanged files: the archive kept from the server was sent as it was.
+    pub kept_archive: bool,
 }
 
 /// Where the manifest lives and what it packages.
@@ -253,8 +258,52 @@ pub fn build(
         tracing::debug!(id, files = l.file_count, bytes = l.total_bytes, threads, "building package");
     }
 
+    // An imported package whose files are unchanged: its archive goes out as the server held it (same digest).
+    let kept = match (&m.origin, &listing) {
+        (Some(o), Some(l)) => {
+            let archive = project.base_dir.join(&o.archive);
+            let same = archive.is_file() && files_fingerprint(l, cancel).map_err(|e| BuildError::SourceRead { path: l.root.clone(), source: e })? == o.files;
+            same.then_some((archive, o.digest.clone()))
+        }
+        _ => None,
+    };
+    let kept_archive = kept.is_some();
     let (digest, sizes, archive_size, format) = match &listing {
         None => (String::new(), Vec::new(), 0, None),
+        Some(_) if kept.is_some() => {
+            let (archive, want) = kept.expect("checked");
+            let dir = staging.path();
+            let read_err = |e| BuildError::SourceRead { path: archive.clone(), source: e };
+            let mut f = std::fs::File::open(&archive).map_err(read_err)?;
+            let mut head = [0u8; 2];
+            io::Read::read_exact(&mut f, &mut head).map_err(read_err)?;
+            io::Seek::seek(&mut f, io::SeekFrom::Start(0)).map_err(read_err)?;
+            let format = if head == [0x1f, 0x8b] { ArchiveFormat::TarGz } else { ArchiveFormat::Zip };
+            let mut sink = FragmentSink::new(dir, id, m.fragments.size.0);
+            let mut hasher = crate::digest::Hasher::new(m.digest.algorithm);
+            let total = std::fs::metadata(&archive).map_err(read_err)?.len();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut done = 0u64;
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(BuildError::Cancelled);
+                }
+                let n = io::Read::read(&mut f, &mut buf).map_err(read_err)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                io::Write::write_all(&mut sink, &buf[..n]).map_err(|e| out_err(dir, e))?;
+                done += n as u64;
+                progress.report(Progress { stage: Stage::Fragmenting, done, total, current: None });
+            }
+            let sizes = sink.finish().map_err(|e| out_err(dir, e))?;
+            let digest = m.digest.encoding.encode(&hasher.finish());
+            if digest != want {
+                return Err(BuildError::KeptArchive(archive));
+            }
+            (digest, sizes, done, Some(format))
+        }
         Some(l) => {
             // Refuse absurd fragment counts before writing thousands of files (the archive is at most about
             // the size of its source, since incompressible data is stored).
@@ -312,7 +361,27 @@ pub fn build(
         info,
         duration_ms: started.elapsed().as_millis() as u64,
         warnings,
+        kept_archive,
     })
+}
+
+/// SHA-256 over every file's archive name, size and content, in the archive's order: what an imported package's
+/// files were, to know whether they changed since.
+pub fn files_fingerprint(listing: &Listing, cancel: &CancelToken) -> io::Result<String> {
+    use sha2::Digest;
+    let mut all = sha2::Sha256::new();
+    for e in listing.files() {
+        if cancel.is_cancelled() {
+            return Err(io::Error::other("cancelled"));
+        }
+        let mut h = sha2::Sha256::new();
+        io::copy(&mut std::fs::File::open(&e.path)?, &mut h)?;
+        all.update(e.name.as_bytes());
+        all.update([0]);
+        all.update(e.size.to_le_bytes());
+        all.update(h.finalize());
+    }
+    Ok(all.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Where a build keeps its manifest: `OUT/<ID>.package.toml`, beside the package folder `OUT/<ID>`.
@@ -327,6 +396,10 @@ fn as_built(project: &Project) -> Manifest {
     let mut m = project.manifest.clone();
     if let (Some(src), Some(dir)) = (m.source.as_mut(), project.source_dir()) {
         src.folder = std::path::absolute(&dir).unwrap_or(dir);
+    }
+    if let Some(o) = m.origin.as_mut() {
+        let a = project.base_dir.join(&o.archive);
+        o.archive = std::path::absolute(&a).unwrap_or(a);
     }
     m
 }

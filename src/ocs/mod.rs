@@ -6,6 +6,7 @@ mod console;
 pub mod db;
 mod deploy;
 mod direct;
+mod import;
 mod publish;
 mod servers;
 mod session;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use direct::ServerSsh;
+pub use import::{import_package, text_from_agent_html, ImportOutput, ImportRequest};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
 pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};
 pub use publish::{default_description, default_options, package_os, prepare_source, publish, PublishSource, PublishOptions, PublishReport, PublishStep, PublishStepKind, StepDetail, DEFAULT_UPLOAD_LIMIT};

@@ -95,6 +95,8 @@ enum Command {
     Stats(server::StatsArgs),
     /// Delete a package from the server: assignments, activation, files and console entry
     Delete(server::DeleteArgs),
+    /// Open a package that is on the server as a studio package (files, package.toml, the archive kept as it was), to change and publish as a new version
+    Import(server::ImportArgs),
     /// SSH servers: check one (host key, login, folder), accept its host key, keep a password or key passphrase
     Ssh(relays::SshArgs),
     /// Redistribution servers: keep their list (add, import), check them, copy a package to all of them, delete it
@@ -298,6 +300,7 @@ fn main() -> ExitCode {
         Command::Deploy(a) => (a.server.json, server::deploy(a)),
         Command::Stats(a) => (a.server.json, server::stats(a)),
         Command::Delete(a) => (a.server.json, server::delete(a)),
+        Command::Import(a) => (a.server.json, server::import(a)),
         Command::Ssh(a) => (a.command.json(), relays::ssh_cmd(a)),
         Command::Relay(a) => (a.command.json(), relays::relay_cmd(a)),
     };

@@ -82,6 +82,43 @@ impl OptionalServerArgs {
     }
 }
 
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The package's ID on the server (ocs-studio stats --list shows them)
+    server_id: String,
+    /// Folder that receives the studio package folder (files/, original/, package.toml)
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Name of the studio package folder (default: from the package's name)
+    #[arg(long)]
+    folder_name: Option<String>,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+pub fn import(a: ImportArgs) -> Result<ExitCode, Failure> {
+    let cancel = cancel_on_ctrl_c();
+    let (bar, sink) = progress_bar();
+    let req = ocs::ImportRequest { server_id: a.server_id.clone(), out_dir: a.out.clone(), folder_name: a.folder_name.clone() };
+    let r = runtime().block_on(async {
+        let c = connect(&a.server).await?;
+        ocs::import_package(&c, &req, &sink, &cancel).await.map_err(fail)
+    });
+    bar.finish_and_clear();
+    let r = r?;
+    if a.server.json {
+        print_json(&r);
+    } else {
+        outln!("Imported package {} \"{}\" into {}", r.server_id, r.manifest.display_name(), r.dir.display());
+        outln!("  {} file(s) from {} in {} fragment(s), digest {} checked", r.files, ByteSize(r.archive_bytes), r.fragments, r.digest);
+        outln!("  {}: every value of its info; the archive is kept in original/ and sent as it is while files/ is unchanged", r.manifest_file.display());
+        for u in &r.unmapped {
+            outln!("  not carried over (unknown to the studio): {u}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Deletes package `id` from the console of `spec`; returns a line saying what was deleted.
 pub fn delete_on_console(rt: &tokio::runtime::Runtime, spec: &ServerSpec, id: &str) -> Result<String, Failure> {
     let p = rt.block_on(async {
