@@ -14,6 +14,8 @@ use ocs_studio::footprint::{self, FootprintRequest, SourceFootprint};
 use ocs_studio::manifest::Manifest;
 use ocs_studio::notify::{self, library, PreviewOutput, PreviewRequest};
 use ocs_studio::package::{self, OpenedPackage, RecentPackage};
+use ocs_studio::relay::{self, CopyOutput, CopyRequest, RelayImportOutput, Relay, RelayCheck, RelayDefaults, RelayDeleteResult, RelayError};
+use ocs_studio::ssh::{self, HostKeyInfo, SshError, SshTarget};
 use ocs_studio::script::{self, CodePage, ScriptOutput, ScriptRequest};
 use ocs_studio::verify::VerifyOptions;
 use ocs_studio::{BuildOptions, BuildReport, CancelToken, ErrorCode, Progress, Project, TargetOs, VerifyReport};
@@ -36,6 +38,18 @@ impl AppError {
 
 impl From<OcsError> for AppError {
     fn from(e: OcsError) -> Self {
+        AppError::new(e.code(), e)
+    }
+}
+
+impl From<SshError> for AppError {
+    fn from(e: SshError) -> Self {
+        AppError::new(e.code(), e)
+    }
+}
+
+impl From<RelayError> for AppError {
+    fn from(e: RelayError) -> Self {
         AppError::new(e.code(), e)
     }
 }
@@ -443,6 +457,135 @@ async fn delete_server_package(key: String, server_id: String, servers: State<'_
     Ok(ocs::delete(&servers.get(&key)?, &server_id).await?)
 }
 
+/// The kept redistribution servers.
+#[tauri::command]
+#[specta::specta]
+fn relay_list() -> Result<Vec<Relay>, AppError> {
+    Ok(relay::relays()?)
+}
+
+/// Adds a redistribution server (or changes the one of that name); returns the whole list.
+#[tauri::command]
+#[specta::specta]
+fn relay_save(relay: Relay) -> Result<Vec<Relay>, AppError> {
+    Ok(relay::save_relay(&relay)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+fn relay_remove(name: String) -> Result<Vec<Relay>, AppError> {
+    Ok(relay::remove_relay(&name)?)
+}
+
+/// Imports a pasted or opened text list of servers.
+#[tauri::command]
+#[specta::specta]
+fn relay_import(text: String, defaults: RelayDefaults) -> Result<RelayImportOutput, AppError> {
+    Ok(relay::import_list(&text, &defaults)?)
+}
+
+/// What a list line leaves out, by default.
+#[tauri::command]
+#[specta::specta]
+fn relay_defaults() -> RelayDefaults {
+    RelayDefaults::default()
+}
+
+/// Checks the named servers (all when empty): reachable, known host key, login, writable folder.
+#[tauri::command]
+#[specta::specta]
+async fn relay_check(names: Vec<String>) -> Result<Vec<RelayCheck>, AppError> {
+    let list = relay::select(&names)?;
+    Ok(relay::check(&list).await)
+}
+
+/// Copies a package to the servers in parallel; progress per server (`current` = the server's name).
+#[tauri::command]
+#[specta::specta]
+async fn relay_copy(request: CopyRequest, on_progress: Channel<Progress>, jobs: State<'_, Jobs>) -> Result<CopyOutput, AppError> {
+    let list = relay::select(&request.relays)?;
+    let cancel = CancelToken::new();
+    *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
+    let sink = move |p: Progress| {
+        let _ = on_progress.send(p);
+    };
+    let r = relay::copy(&request, &list, &sink, &cancel).await;
+    *jobs.current.lock().expect("jobs lock") = None;
+    Ok(r?)
+}
+
+/// The `at` line that schedules the same copy on a server.
+#[tauri::command]
+#[specta::specta]
+fn relay_schedule_line(request: CopyRequest) -> Result<String, AppError> {
+    Ok(relay::schedule_line(&request, "ocs-studio")?)
+}
+
+/// What deleting a package everywhere did.
+#[derive(Serialize, specta::Type)]
+pub struct RetireOutcome {
+    pub relays: Vec<RelayDeleteResult>,
+    /// Deleted from the console too (only once every server is clean).
+    pub console: Option<ServerPackage>,
+}
+
+/// Removes a package from the servers, then, when every one is clean and a console session is given, from the
+/// console (the procedure's order).
+#[tauri::command]
+#[specta::specta]
+async fn relay_retire(server_id: String, names: Vec<String>, key: Option<String>, servers: State<'_, Servers>) -> Result<RetireOutcome, AppError> {
+    let list = relay::select(&names)?;
+    let results = relay::delete(&server_id, &list).await;
+    let console = match key {
+        Some(k) if results.iter().all(|r| r.error.is_none()) => Some(ocs::delete(&servers.get(&k)?, &server_id).await?),
+        _ => None,
+    };
+    Ok(RetireOutcome { relays: results, console })
+}
+
+/// An SSH server's host key and whether it is known: what the "trust this server?" dialog shows.
+#[tauri::command]
+#[specta::specta]
+async fn ssh_host_key(target: SshTarget) -> Result<HostKeyInfo, AppError> {
+    Ok(ssh::host_key(&target).await?)
+}
+
+/// Accepts a host key once the admin compared its fingerprint.
+#[tauri::command]
+#[specta::specta]
+async fn ssh_trust(target: SshTarget, fingerprint: String) -> Result<HostKeyInfo, AppError> {
+    Ok(ssh::trust(&target, &fingerprint).await?)
+}
+
+/// Keeps an SSH password in the keyring once the server accepted it.
+#[tauri::command]
+#[specta::specta]
+async fn ssh_save_password(target: SshTarget, password: String) -> Result<String, AppError> {
+    Ok(ssh::save_password(&target, &password).await?.describe().to_string())
+}
+
+/// Keeps a key file's passphrase in the keyring once it opened the key.
+#[tauri::command]
+#[specta::specta]
+fn ssh_save_passphrase(key: String, passphrase: String) -> Result<String, AppError> {
+    Ok(ssh::save_passphrase(Path::new(&key), &passphrase)?.describe().to_string())
+}
+
+/// Opens a package of the server as a studio package (files, package.toml, the archive kept as it was).
+#[tauri::command]
+#[specta::specta]
+async fn import_server_package(key: String, request: ocs::ImportRequest, on_progress: Channel<Progress>, servers: State<'_, Servers>, jobs: State<'_, Jobs>) -> Result<ocs::ImportOutput, AppError> {
+    let console = servers.get(&key)?;
+    let cancel = CancelToken::new();
+    *jobs.current.lock().expect("jobs lock") = Some(cancel.clone());
+    let sink = move |p: Progress| {
+        let _ = on_progress.send(p);
+    };
+    let r = ocs::import_package(&console, &request, &sink, &cancel).await;
+    *jobs.current.lock().expect("jobs lock") = None;
+    Ok(r?)
+}
+
 /// Every command of the app, in one builder: the invoke handler and the TypeScript bindings come from it.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
@@ -479,7 +622,21 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         check_ring,
         deploy_package,
         package_stats,
-        delete_server_package
+        delete_server_package,
+        relay_list,
+        relay_save,
+        relay_remove,
+        relay_import,
+        relay_defaults,
+        relay_check,
+        relay_copy,
+        relay_schedule_line,
+        relay_retire,
+        ssh_host_key,
+        ssh_trust,
+        ssh_save_password,
+        ssh_save_passphrase,
+        import_server_package
     ])
 }
 

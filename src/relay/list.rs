@@ -60,7 +60,7 @@ pub struct ListProblem {
 /// What an import did.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ImportOutput {
+pub struct RelayImportOutput {
     pub added: Vec<Relay>,
     /// Servers already in the list (same name): updated with the line's values.
     pub updated: Vec<String>,
@@ -225,7 +225,7 @@ fn before_names(list: &[Relay]) -> String {
 }
 
 /// Imports a text list into the kept servers (lines that cannot be read are reported, the others kept).
-pub fn import_list(text: &str, defaults: &RelayDefaults) -> Result<ImportOutput, RelayError> {
+pub fn import_list(text: &str, defaults: &RelayDefaults) -> Result<RelayImportOutput, RelayError> {
     let (parsed, problems) = parse_list(text, defaults);
     let mut list = relays()?;
     let mut added = Vec::new();
@@ -245,7 +245,7 @@ pub fn import_list(text: &str, defaults: &RelayDefaults) -> Result<ImportOutput,
     if !added.is_empty() || !updated.is_empty() {
         store(&list)?;
     }
-    Ok(ImportOutput { added, updated, problems, relays: list })
+    Ok(RelayImportOutput { added, updated, problems, relays: list })
 }
 
 /// The kept servers named in `names` (all of them when empty), in the list's order.

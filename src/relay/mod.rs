@@ -9,7 +9,7 @@ pub mod transfer;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use list::{check_url, import_list, parse_line, parse_list, relays, remove_relay, save_relay, select, ImportOutput, ListProblem, Relay, RelayDefaults};
+pub use list::{check_url, import_list, parse_line, parse_list, relays, remove_relay, save_relay, select, RelayImportOutput, ListProblem, Relay, RelayDefaults};
 pub use transfer::{FragmentHashes, LocalPackage, TransferOptions, TransferStats};
 
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};

@@ -66,6 +66,36 @@ export const commands = {
 	deployPackage: (key: string, serverId: string, computers: Computer[], rule: RingRule | null) => typedError<DeployOutcome_Serialize, AppError>(__TAURI_INVOKE("deploy_package", { key, serverId, computers, rule })),
 	packageStats: (key: string, serverId: string) => typedError<PackageStats, AppError>(__TAURI_INVOKE("package_stats", { key, serverId })),
 	deleteServerPackage: (key: string, serverId: string) => typedError<ServerPackage, AppError>(__TAURI_INVOKE("delete_server_package", { key, serverId })),
+	/**  The kept redistribution servers. */
+	relayList: () => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_list")),
+	/**  Adds a redistribution server (or changes the one of that name); returns the whole list. */
+	relaySave: (relay: Relay_Deserialize) => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_save", { relay })),
+	relayRemove: (name: string) => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_remove", { name })),
+	/**  Imports a pasted or opened text list of servers. */
+	relayImport: (text: string, defaults: RelayDefaults_Deserialize) => typedError<RelayImportOutput_Serialize, AppError>(__TAURI_INVOKE("relay_import", { text, defaults })),
+	/**  What a list line leaves out, by default. */
+	relayDefaults: () => __TAURI_INVOKE<RelayDefaults_Serialize>("relay_defaults"),
+	/**  Checks the named servers (all when empty): reachable, known host key, login, writable folder. */
+	relayCheck: (names: string[]) => typedError<RelayCheck_Serialize[], AppError>(__TAURI_INVOKE("relay_check", { names })),
+	/**  Copies a package to the servers in parallel; progress per server (`current` = the server's name). */
+	relayCopy: (request: CopyRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<CopyOutput_Serialize, AppError>(__TAURI_INVOKE("relay_copy", { request, onProgress })),
+	/**  The `at` line that schedules the same copy on a server. */
+	relayScheduleLine: (request: CopyRequest_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("relay_schedule_line", { request })),
+	/**
+	 *  Removes a package from the servers, then, when every one is clean and a console session is given, from the
+	 *  console (the procedure's order).
+	 */
+	relayRetire: (serverId: string, names: string[], key: string | null) => typedError<RetireOutcome_Serialize, AppError>(__TAURI_INVOKE("relay_retire", { serverId, names, key })),
+	/**  An SSH server's host key and whether it is known: what the "trust this server?" dialog shows. */
+	sshHostKey: (target: SshTarget_Deserialize) => typedError<HostKeyInfo_Serialize, AppError>(__TAURI_INVOKE("ssh_host_key", { target })),
+	/**  Accepts a host key once the admin compared its fingerprint. */
+	sshTrust: (target: SshTarget_Deserialize, fingerprint: string) => typedError<HostKeyInfo_Serialize, AppError>(__TAURI_INVOKE("ssh_trust", { target, fingerprint })),
+	/**  Keeps an SSH password in the keyring once the server accepted it. */
+	sshSavePassword: (target: SshTarget_Deserialize, password: string) => typedError<string, AppError>(__TAURI_INVOKE("ssh_save_password", { target, password })),
+	/**  Keeps a key file's passphrase in the keyring once it opened the key. */
+	sshSavePassphrase: (key: string, passphrase: string) => typedError<string, AppError>(__TAURI_INVOKE("ssh_save_passphrase", { key, passphrase })),
+	/**  Opens a package of the server as a studio package (files, package.toml, the archive kept as it was). */
+	importServerPackage: (key: string, request: ImportRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<ImportOutput_Serialize, AppError>(__TAURI_INVOKE("import_server_package", { key, request, onProgress })),
 };
 
 /* Types */
@@ -168,6 +198,8 @@ export type BuildReport_Deserialize = {
 	info: string,
 	duration_ms: number,
 	warnings: Warning[],
+	/**  An imported package with unchanged files: the archive kept from the server was sent as it was. */
+	kept_archive: boolean,
 };
 
 /**  What a build produced. */
@@ -192,6 +224,8 @@ export type BuildReport_Serialize = {
 	info: string,
 	duration_ms: number,
 	warnings: Warning[],
+	/**  An imported package with unchanged files: the archive kept from the server was sent as it was. */
+	kept_archive: boolean,
 };
 
 /**
@@ -226,6 +260,31 @@ export type BuildRequest_Serialize = {
 
 /**  How a size travels as JSON (and so to TypeScript): `"5MiB"` for whole units, else a number of bytes. */
 export type ByteSizeJson = string | number;
+
+/**  What `check` found: the server's key, how the login went, and the folder's state. */
+export type CheckOutput = CheckOutput_Serialize | CheckOutput_Deserialize;
+
+/**  What `check` found: the server's key, how the login went, and the folder's state. */
+export type CheckOutput_Deserialize = {
+	target: string,
+	fingerprint: string,
+	auth: string,
+	/**  The folder checked (the download directory), when one was given. */
+	dir?: string | null,
+	dir_writable?: boolean | null,
+	free_bytes?: number | null,
+};
+
+/**  What `check` found: the server's key, how the login went, and the folder's state. */
+export type CheckOutput_Serialize = {
+	target: string,
+	fingerprint: string,
+	auth: string,
+	/**  The folder checked (the download directory), when one was given. */
+	dir: string | null,
+	dir_writable: boolean | null,
+	free_bytes: number | null,
+};
 
 /**  An OEM code page the studio can write batch files in. 850 (Western Europe, French) by default. */
 export type CodePage = number;
@@ -273,6 +332,70 @@ export type ConsoleVersion_Serialize = {
 	label: string | null,
 	flow: BuildFlow,
 };
+
+export type CopyOutput = CopyOutput_Serialize | CopyOutput_Deserialize;
+
+export type CopyOutput_Deserialize = {
+	package_id: string,
+	bytes: number,
+	results: RelayCopyResult_Deserialize[],
+	/**  Every server holds a verified copy. */
+	all_ok: boolean,
+	ms: number,
+};
+
+export type CopyOutput_Serialize = {
+	package_id: string,
+	bytes: number,
+	results: RelayCopyResult_Serialize[],
+	/**  Every server holds a verified copy. */
+	all_ok: boolean,
+	ms: number,
+};
+
+/**  What to copy, where, and how. */
+export type CopyRequest = CopyRequest_Serialize | CopyRequest_Deserialize;
+
+/**  What to copy, where, and how. */
+export type CopyRequest_Deserialize = {
+	/**  The built package folder (…/<ID>). */
+	package: string,
+	/**
+	 *  The package's ID on the OCS server, when it differs from the folder's (a package published through the
+	 *  console takes the ID the console gave it): the copy is written under that ID, as agents will ask for it.
+	 */
+	server_id?: string | null,
+	/**  The servers, by name; empty: every kept server. */
+	relays?: string[],
+	/**  Bytes per second for each server (None: no limit). */
+	limit?: number | null,
+	/**  Wait for this time of day (HH:MM, local time) before copying. */
+	at?: string | null,
+};
+
+/**  What to copy, where, and how. */
+export type CopyRequest_Serialize = {
+	/**  The built package folder (…/<ID>). */
+	package: string,
+	/**
+	 *  The package's ID on the OCS server, when it differs from the folder's (a package published through the
+	 *  console takes the ID the console gave it): the copy is written under that ID, as agents will ask for it.
+	 */
+	server_id: string | null,
+	/**  The servers, by name; empty: every kept server. */
+	relays: string[],
+	/**  Bytes per second for each server (None: no limit). */
+	limit: number | null,
+	/**  Wait for this time of day (HH:MM, local time) before copying. */
+	at: string | null,
+};
+
+/**  How a copy to one server ended. */
+export type CopyStatus = 
+/**  Copied (all of it, or what a cut copy had left) and verified. */
+"copied" | 
+/**  Already there, complete: verified, nothing sent. */
+"already_there" | "failed";
 
 /**  What the Deploy screen and `deploy` start from. */
 export type DeployDefaults = DeployDefaults_Serialize | DeployDefaults_Deserialize;
@@ -418,6 +541,24 @@ export type ErrorCode =
 "no_name" | 
 /**  The window lost its session with the server. */
 "not_connected" | 
+/**  An SSH address (user@host:port) cannot be read. */
+"bad_target" | 
+/**  First contact with an SSH server: its key fingerprint must be checked and accepted. */
+"ssh_unknown_host" | 
+/**  The SSH server's key differs from the one known for it (or was revoked). */
+"ssh_host_key_changed" | 
+/**  The SSH server refused every way of logging in. */
+"ssh_auth" | 
+/**  An SSH key file cannot be read or unlocked. */
+"ssh_key" | 
+/**  A command or file operation on an SSH server failed. */
+"ssh_remote" | 
+/**  The OCS database reached over SSH refused or failed a request. */
+"database" | 
+/**  No redistribution server is kept yet. */
+"no_relays" | 
+/**  No redistribution server has that name. */
+"unknown_relay" | 
 /**  A fault of the studio itself. */
 "internal";
 
@@ -506,6 +647,89 @@ export type GateVerdict =
 "below_threshold" | 
 /**  The previous ring did well enough. */
 "passed";
+
+/**  A server's host key as first seen, for the "do you trust it?" question. */
+export type HostKeyInfo = HostKeyInfo_Serialize | HostKeyInfo_Deserialize;
+
+/**  A server's host key as first seen, for the "do you trust it?" question. */
+export type HostKeyInfo_Deserialize = {
+	target: string,
+	host: string,
+	port: number,
+	/**  `ssh-ed25519`, `ecdsa-sha2-nistp256`, `rsa-sha2-512`… */
+	algorithm: string,
+	/**  `SHA256:…`, as `ssh-keygen -l` prints it. */
+	fingerprint: string,
+	/**  Whether the known_hosts files already list it. */
+	known: boolean,
+	/**  The known_hosts file and line of a different key recorded for this server. */
+	changed_at?: string | null,
+};
+
+/**  A server's host key as first seen, for the "do you trust it?" question. */
+export type HostKeyInfo_Serialize = {
+	target: string,
+	host: string,
+	port: number,
+	/**  `ssh-ed25519`, `ecdsa-sha2-nistp256`, `rsa-sha2-512`… */
+	algorithm: string,
+	/**  `SHA256:…`, as `ssh-keygen -l` prints it. */
+	fingerprint: string,
+	/**  Whether the known_hosts files already list it. */
+	known: boolean,
+	/**  The known_hosts file and line of a different key recorded for this server. */
+	changed_at: string | null,
+};
+
+export type ImportOutput = ImportOutput_Serialize | ImportOutput_Deserialize;
+
+export type ImportOutput_Deserialize = {
+	/**  The studio package folder (its package.toml, `files/` and `original/`). */
+	dir: string,
+	manifest_file: string,
+	manifest: Manifest_Deserialize,
+	server_id: string,
+	files: number,
+	archive_bytes: number,
+	digest: string,
+	fragments: number,
+	/**  The info's attributes the manifest cannot hold (kept for reference), e.g. an unknown attribute. */
+	unmapped: string[],
+};
+
+export type ImportOutput_Serialize = {
+	/**  The studio package folder (its package.toml, `files/` and `original/`). */
+	dir: string,
+	manifest_file: string,
+	manifest: Manifest_Serialize,
+	server_id: string,
+	files: number,
+	archive_bytes: number,
+	digest: string,
+	fragments: number,
+	/**  The info's attributes the manifest cannot hold (kept for reference), e.g. an unknown attribute. */
+	unmapped: string[],
+};
+
+export type ImportRequest = ImportRequest_Serialize | ImportRequest_Deserialize;
+
+export type ImportRequest_Deserialize = {
+	/**  The package's ID on the server. */
+	server_id: string,
+	/**  The folder that receives the studio package folder. */
+	out_dir: string,
+	/**  The studio package folder's name (default: from the package's name). */
+	folder_name?: string | null,
+};
+
+export type ImportRequest_Serialize = {
+	/**  The package's ID on the server. */
+	server_id: string,
+	/**  The folder that receives the studio package folder. */
+	out_dir: string,
+	/**  The studio package folder's name (default: from the package's name). */
+	folder_name: string | null,
+};
 
 /**  One installer found in the folder. */
 export type Installer = Installer_Serialize | Installer_Deserialize;
@@ -599,6 +823,13 @@ export type Lint_Serialize = {
 	message: string,
 };
 
+/**  One line of a list that could not be read. */
+export type ListProblem = {
+	line: number,
+	text: string,
+	reason: string,
+};
+
 export type LocalDisk = {
 	mount_point: string,
 	available_bytes: number,
@@ -685,6 +916,11 @@ export type Manifest_Deserialize = {
 	fragments?: Fragments_Deserialize,
 	digest?: DigestSettings_Deserialize,
 	windows?: WindowsSettings_Deserialize,
+	/**
+	 *  Set when the package was imported from a server: its archive is kept as it was, and building while the
+	 *  files are unchanged sends that very archive again (same digest).
+	 */
+	origin?: Origin | null,
 };
 
 export type Manifest_Serialize = {
@@ -699,6 +935,11 @@ export type Manifest_Serialize = {
 	fragments: Fragments_Serialize,
 	digest: DigestSettings_Serialize,
 	windows: WindowsSettings_Serialize,
+	/**
+	 *  Set when the package was imported from a server: its archive is kept as it was, and building while the
+	 *  files are unchanged sends that very archive again (same digest).
+	 */
+	origin?: Origin,
 };
 
 /**  The properties admins need from an MSI (the Property table and the summary information). */
@@ -793,6 +1034,22 @@ export type OpenedPackage_Serialize = {
 	folder: string,
 	/**  The folder's files, installers and warnings (`None` for a command-only package). */
 	analysis: Analysis_Serialize | null,
+};
+
+/**  Where an imported package came from, and the archive kept from it. */
+export type Origin = {
+	/**  The console it was imported from, and its ID there. */
+	server: string,
+	server_id: string,
+	/**  The archive as the server held it, relative to the manifest's folder. */
+	archive: string,
+	/**  The archive's digest, as `info` gave it (algorithm and encoding of `[digest]`). */
+	digest: string,
+	/**
+	 *  SHA-256 over every file's name, size and content as imported: when the source folder still gives it, the
+	 *  kept archive is used as it is.
+	 */
+	files: string,
 };
 
 /**  How a state counts for the rollout. */
@@ -1009,6 +1266,11 @@ export type PublishOptions_Deserialize = {
 	 *  one is deleted.
 	 */
 	replace: boolean,
+	/**
+	 *  Publish over SSH (the server's SSH settings are needed) even when the console would take the upload. Without
+	 *  it, the studio publishes over SSH only a package above the console's upload limit.
+	 */
+	direct?: boolean,
 };
 
 /**  What to publish as, and where agents will fetch it. */
@@ -1028,6 +1290,11 @@ export type PublishOptions_Serialize = {
 	 *  one is deleted.
 	 */
 	replace: boolean,
+	/**
+	 *  Publish over SSH (the server's SSH settings are needed) even when the console would take the upload. Without
+	 *  it, the studio publishes over SSH only a package above the console's upload limit.
+	 */
+	direct: boolean,
 };
 
 export type PublishReport = PublishReport_Serialize | PublishReport_Deserialize;
@@ -1055,6 +1322,8 @@ export type PublishReport_Deserialize = {
 	upload_limit?: UploadLimit | null,
 	info_url: string,
 	fragment_url?: string | null,
+	/**  Published directly over SSH (`user@host:port:/download/folder`), not through the console's upload. */
+	direct?: string | null,
 	steps: PublishStep[],
 	duration_ms: number,
 };
@@ -1082,6 +1351,8 @@ export type PublishReport_Serialize = {
 	upload_limit: UploadLimit | null,
 	info_url: string,
 	fragment_url: string | null,
+	/**  Published directly over SSH (`user@host:port:/download/folder`), not through the console's upload. */
+	direct: string | null,
 	steps: PublishStep[],
 	duration_ms: number,
 };
@@ -1094,7 +1365,9 @@ export type PublishStep = {
 };
 
 /**  The steps of a publication, in order (the progress reports carry them as `current`). */
-export type PublishStepKind = "verify" | "upload-limit" | "existing" | "fragment-setting" | "upload" | "collision" | "check-served" | "activate" | "replace";
+export type PublishStepKind = "verify" | "upload-limit" | "existing" | "fragment-setting" | "upload" | 
+/**  Direct publishing: the files copied over SSH, the rows written in one transaction. */
+"direct-copy" | "collision" | "check-served" | "activate" | "replace";
 
 /**  A recently opened package, for the Start screen. */
 export type RecentPackage = {
@@ -1102,6 +1375,171 @@ export type RecentPackage = {
 	/**  "Name Version", read from the manifest (empty when it cannot be read any more). */
 	name: string,
 	exists: boolean,
+};
+
+/**  A redistribution server: where the studio copies packages (SSH) and where agents fetch them (HTTP/HTTPS). */
+export type Relay = Relay_Serialize | Relay_Deserialize;
+
+/**  The report of `check`: can the studio log in, and write the download folder? */
+export type RelayCheck = RelayCheck_Serialize | RelayCheck_Deserialize;
+
+/**  The report of `check`: can the studio log in, and write the download folder? */
+export type RelayCheck_Deserialize = {
+	relay: string,
+	ok: boolean,
+	check?: CheckOutput_Deserialize | null,
+	error?: string | null,
+	error_code?: ErrorCode | null,
+	/**  For a server not known yet: its key, to compare and accept. */
+	host_key?: HostKeyInfo_Deserialize | null,
+};
+
+/**  The report of `check`: can the studio log in, and write the download folder? */
+export type RelayCheck_Serialize = {
+	relay: string,
+	ok: boolean,
+	check: CheckOutput_Serialize | null,
+	error: string | null,
+	error_code: ErrorCode | null,
+	/**  For a server not known yet: its key, to compare and accept. */
+	host_key: HostKeyInfo_Serialize | null,
+};
+
+/**  The report of one server. */
+export type RelayCopyResult = RelayCopyResult_Serialize | RelayCopyResult_Deserialize;
+
+/**  The report of one server. */
+export type RelayCopyResult_Deserialize = {
+	relay: string,
+	/**  Where agents fetch it from there: `<address>/<ID>/`. */
+	url: string,
+	status: CopyStatus,
+	sent_fragments: number,
+	/**  Fragments that were already there with the right size and digest (kept). */
+	kept_fragments: number,
+	bytes_sent: number,
+	attempts: number,
+	ms: number,
+	error?: string | null,
+	error_code?: ErrorCode | null,
+};
+
+/**  The report of one server. */
+export type RelayCopyResult_Serialize = {
+	relay: string,
+	/**  Where agents fetch it from there: `<address>/<ID>/`. */
+	url: string,
+	status: CopyStatus,
+	sent_fragments: number,
+	/**  Fragments that were already there with the right size and digest (kept). */
+	kept_fragments: number,
+	bytes_sent: number,
+	attempts: number,
+	ms: number,
+	error: string | null,
+	error_code: ErrorCode | null,
+};
+
+/**  Defaults for the fields a list line leaves out. */
+export type RelayDefaults = RelayDefaults_Serialize | RelayDefaults_Deserialize;
+
+/**  Defaults for the fields a list line leaves out. */
+export type RelayDefaults_Deserialize = {
+	user: string,
+	download_dir: string,
+	/**  The SSH key file to use for every imported server (None: agent, default keys, password). */
+	key?: string | null,
+};
+
+/**  Defaults for the fields a list line leaves out. */
+export type RelayDefaults_Serialize = {
+	user: string,
+	download_dir: string,
+	/**  The SSH key file to use for every imported server (None: agent, default keys, password). */
+	key: string | null,
+};
+
+/**  How a removal from one server ended. */
+export type RelayDeleteResult = RelayDeleteResult_Serialize | RelayDeleteResult_Deserialize;
+
+/**  How a removal from one server ended. */
+export type RelayDeleteResult_Deserialize = {
+	relay: string,
+	/**  Removed: the package (or a partial copy of it) was there; false: nothing was there. */
+	removed: boolean,
+	error?: string | null,
+	error_code?: ErrorCode | null,
+};
+
+/**  How a removal from one server ended. */
+export type RelayDeleteResult_Serialize = {
+	relay: string,
+	/**  Removed: the package (or a partial copy of it) was there; false: nothing was there. */
+	removed: boolean,
+	error: string | null,
+	error_code: ErrorCode | null,
+};
+
+/**  What an import did. */
+export type RelayImportOutput = RelayImportOutput_Serialize | RelayImportOutput_Deserialize;
+
+/**  What an import did. */
+export type RelayImportOutput_Deserialize = {
+	added: Relay_Deserialize[],
+	/**  Servers already in the list (same name): updated with the line's values. */
+	updated: string[],
+	problems: ListProblem[],
+	/**  The whole list after the import. */
+	relays: Relay_Deserialize[],
+};
+
+/**  What an import did. */
+export type RelayImportOutput_Serialize = {
+	added: Relay_Serialize[],
+	/**  Servers already in the list (same name): updated with the line's values. */
+	updated: string[],
+	problems: ListProblem[],
+	/**  The whole list after the import. */
+	relays: Relay_Serialize[],
+};
+
+/**  A redistribution server: where the studio copies packages (SSH) and where agents fetch them (HTTP/HTTPS). */
+export type Relay_Deserialize = {
+	/**  A short name for reports and commands (`relay-pau`). */
+	name: string,
+	ssh: SshTarget_Deserialize,
+	/**  The folder the web server publishes as `/download` (packages go to `<folder>/<ID>/`). */
+	download_dir: string,
+	/**  The address agents use for it, host[:port]/path without scheme, e.g. `relay-pau.example.org/download`. */
+	url: string,
+};
+
+/**  A redistribution server: where the studio copies packages (SSH) and where agents fetch them (HTTP/HTTPS). */
+export type Relay_Serialize = {
+	/**  A short name for reports and commands (`relay-pau`). */
+	name: string,
+	ssh: SshTarget_Serialize,
+	/**  The folder the web server publishes as `/download` (packages go to `<folder>/<ID>/`). */
+	download_dir: string,
+	/**  The address agents use for it, host[:port]/path without scheme, e.g. `relay-pau.example.org/download`. */
+	url: string,
+};
+
+/**  What deleting a package everywhere did. */
+export type RetireOutcome = RetireOutcome_Serialize | RetireOutcome_Deserialize;
+
+/**  What deleting a package everywhere did. */
+export type RetireOutcome_Deserialize = {
+	relays: RelayDeleteResult_Deserialize[],
+	/**  Deleted from the console too (only once every server is clean). */
+	console?: ServerPackage | null,
+};
+
+/**  What deleting a package everywhere did. */
+export type RetireOutcome_Serialize = {
+	relays: RelayDeleteResult_Serialize[],
+	/**  Deleted from the console too (only once every server is clean). */
+	console: ServerPackage | null,
 };
 
 /**  Whether the previous ring did well enough to widen the rollout. */
@@ -1276,6 +1714,8 @@ export type ServerSpec_Deserialize = {
 	 *  password would travel in clear, so it is refused whatever this says.
 	 */
 	allow_http?: boolean,
+	/**  SSH access to the OCS server itself: direct publishing (no upload limit) and server groups. */
+	ssh?: ServerSsh_Deserialize | null,
 };
 
 /**  Which server, as whom, trusting what. The password is never part of it (see `crate::credentials`). */
@@ -1293,6 +1733,35 @@ export type ServerSpec_Serialize = {
 	 *  password would travel in clear, so it is refused whatever this says.
 	 */
 	allow_http?: boolean,
+	/**  SSH access to the OCS server itself: direct publishing (no upload limit) and server groups. */
+	ssh?: ServerSsh_Serialize,
+};
+
+/**  SSH access to the OCS server itself, for direct publishing and server groups. */
+export type ServerSsh = ServerSsh_Serialize | ServerSsh_Deserialize;
+
+/**  SSH access to the OCS server itself, for direct publishing and server groups. */
+export type ServerSsh_Deserialize = {
+	target: SshTarget_Deserialize,
+	/**
+	 *  The console's package folder on the server; default: from the console's settings (DOWNLOAD_PACK_DIR), else
+	 *  Debian's `/var/lib/ocsinventory-reports/download`.
+	 */
+	download_dir?: string | null,
+	/**  The console's `dbconfig.inc.php` on the server; default: where Debian and the tarball put it. */
+	db_config?: string | null,
+};
+
+/**  SSH access to the OCS server itself, for direct publishing and server groups. */
+export type ServerSsh_Serialize = {
+	target: SshTarget_Serialize,
+	/**
+	 *  The console's package folder on the server; default: from the console's settings (DOWNLOAD_PACK_DIR), else
+	 *  Debian's `/var/lib/ocsinventory-reports/download`.
+	 */
+	download_dir?: string,
+	/**  The console's `dbconfig.inc.php` on the server; default: where Debian and the tarball put it. */
+	db_config?: string,
 };
 
 export type Severity = 
@@ -1342,6 +1811,27 @@ export type Source_Serialize = {
 	exclude: string[],
 };
 
+/**  An SSH server and the account to use on it. Secrets are never part of it. */
+export type SshTarget = SshTarget_Serialize | SshTarget_Deserialize;
+
+/**  An SSH server and the account to use on it. Secrets are never part of it. */
+export type SshTarget_Deserialize = {
+	host: string,
+	port?: number,
+	user: string,
+	/**  A private key file (OpenSSH format). None: the SSH agent, then the default keys, then a kept password. */
+	key?: string | null,
+};
+
+/**  An SSH server and the account to use on it. Secrets are never part of it. */
+export type SshTarget_Serialize = {
+	host: string,
+	port: number,
+	user: string,
+	/**  A private key file (OpenSSH format). None: the SSH agent, then the default keys, then a kept password. */
+	key?: string,
+};
+
 /**  What a long job is doing right now. */
 export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" | 
 /**  Talking to the server: checks before and after an upload. */
@@ -1359,6 +1849,13 @@ export type StepDetail =
 { kind: "verified"; fragments: number; bytes: number; digest: string } | 
 /**  The archive fits the console's upload limit (`measured`: read from the console, else assumed). */
 { kind: "within_upload_limit"; bytes: number; limit: number; measured: boolean } | 
+/**  The archive is above the console's upload limit: the studio publishes it directly over SSH. */
+{ kind: "over_upload_limit"; bytes: number; limit: number; measured: boolean } | 
+/**
+ *  The files were copied over SSH into the server's download folder, checked there, and the console's rows
+ *  written (committed once the server serves the package).
+ */
+{ kind: "direct_copied"; server_id: string; bytes: number; target: string; download_dir: string; ms: number } | 
 /**  The same package was already there: nothing is sent. */
 { kind: "already_published"; server_id: string } | 
 /**  A package of that name exists and will be replaced. */
