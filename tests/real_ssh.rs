@@ -88,6 +88,11 @@ impl Studio {
         a.extend_from_slice(&["--server", SERVER, "--user", "admin", "--ca", CA]);
         self.ok(&a)
     }
+    fn console_run(&self, args: &[&str]) -> Output {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&["--server", SERVER, "--user", "admin", "--ca", CA]);
+        self.run(&a)
+    }
 }
 
 fn target(name: &str) -> String {
@@ -437,4 +442,83 @@ fn an_imported_package_publishes_again_with_its_digest_then_as_a_new_package_onc
     for x in [&id, v2["server_id"].as_str().unwrap(), v3["server_id"].as_str().unwrap()] {
         delete_on_test_server(x);
     }
+}
+
+fn site_agent(n: u32, host: &str, tag: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/site-agent.sh");
+    let o = Command::new("bash").arg(script).args([&n.to_string(), host, tag]).env("OCS_AGENT_TIMEOUT", "90").output().unwrap();
+    assert!(o.status.success(), "site-agent.sh {n} {host} failed:\n{}\n{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers, console and agents in site namespaces: run scripts/test.sh"]
+fn a_server_group_serves_each_site_from_its_own_relay_and_names_the_computers_left_out() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    // Three sites: relays in sites 1 and 2, PCs in sites 1, 2 and 3 (no relay there). Real agents, real subnets.
+    site_agent(1, "relay1", "RELAY");
+    site_agent(2, "relay2", "RELAY");
+    for (n, pc) in [(1, "pc-site1"), (2, "pc-site2"), (3, "pc-site3")] {
+        site_agent(n, pc, "SITES");
+    }
+    for r in ["relay1", "relay2", "ocs"] {
+        s.trust(&target(r), r);
+    }
+    for r in ["relay1", "relay2"] {
+        s.ok(&["relay", "add", r, &target(r), "--dir", relay_dir(r).to_str().unwrap(), "--url", &format!("localhost/{r}/download"), "--key", &key(), "--json"]);
+    }
+    let (ocs_target, key_file) = (target("ocs"), key());
+    let group = |args: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = vec!["group".into()];
+        a.extend(args.iter().map(|x| x.to_string()));
+        a.extend(["--ssh".to_string(), ocs_target.clone(), "--ssh-key".into(), key_file.clone(), "--json".into()]);
+        a
+    };
+    fn v(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    let g = s.console(&v(&group(&["create", "Sites", "--relays", "relay1,relay2", "--description", "un relais par site"])));
+    let members: Vec<(String, String)> = g["group"]["members"].as_array().unwrap().iter().map(|m| (m["computer"].as_str().unwrap().to_string(), m["subnets"][0].as_str().unwrap_or("").to_string())).collect();
+    assert_eq!(members, [("relay1".to_string(), "10.77.1.0".to_string()), ("relay2".to_string(), "10.77.2.0".to_string())], "{g}");
+
+    let (dir, marker) = build(&s, t.path(), "Par site", 2 << 20, "1MiB");
+    let p = s.console(&["publish", dir.to_str().unwrap(), "--json"]);
+    let id = p["server_id"].as_str().unwrap().to_string();
+    s.ok(&["relay", "copy", dir.to_str().unwrap(), "--id", &id, "--json"]);
+    let a = s.console(&v(&group(&["activate", &id, "--group", "Sites"])));
+    let locs: Vec<&str> = a["activations"].as_array().unwrap().iter().map(|x| x["pack_loc"].as_str().unwrap()).collect();
+    assert_eq!(locs, ["localhost/relay1/download", "localhost/relay2/download"], "{a}");
+
+    let o = s.console_run(&v(&group(&["assign", &id, "--group", "Sites", "--tag", "SITES"])));
+    assert_eq!(o.status.code(), Some(1), "a computer was left out: {}", stdout(&o));
+    let r = json(&o)["report"].clone();
+    let assigned: Vec<(String, String)> = r["assigned"].as_array().unwrap().iter().map(|x| (x["computer"].as_str().unwrap().to_string(), x["server"].as_str().unwrap().to_string())).collect();
+    assert_eq!(assigned, [("pc-site1".to_string(), "relay1".to_string()), ("pc-site2".to_string(), "relay2".to_string())], "{r}");
+    assert_eq!(r["unmatched"][0]["name"], "pc-site3", "named, not an id: {r}");
+    assert_eq!(r["unmatched"][0]["subnets"][0], "10.77.3.0");
+
+    // Each PC downloads its fragments from the relay of its site, and runs the package.
+    let access = "/var/log/apache2/access.log";
+    let before = std::fs::read_to_string(access).unwrap_or_default().len();
+    site_agent(1, "pc-site1", "SITES");
+    site_agent(2, "pc-site2", "SITES");
+    let log = std::fs::read_to_string(access).unwrap_or_default()[before..].to_string();
+    assert!(log.contains(&format!("GET /relay1/download/{id}/{id}-1 ")), "pc-site1 fetched from relay1:\n{log}");
+    assert!(log.contains(&format!("GET /relay2/download/{id}/{id}-1 ")), "pc-site2 fetched from relay2:\n{log}");
+    assert!(!log.contains(&format!("GET /download/{id}/{id}-1 ")), "no fragment from the central server:\n{log}");
+    let _ = marker;
+    let st = s.console(&["stats", &id, "--json"]);
+    assert_eq!(st["counts"]["SUCCESS"], 2, "{st}");
+
+    // What the console's own screens say of it: its activations (one per relay) and its statistics.
+    let acts = sql(&format!("SELECT COUNT(*) FROM download_enable WHERE FILEID='{id}' AND GROUP_ID IS NOT NULL"));
+    assert_eq!(acts, "2");
+
+    // Obsolete: off the relays, then the console (its deletion removes every activation of the group).
+    let d = s.ok(&["relay", "delete", &id, "--server", SERVER, "--user", "admin", "--ca", CA, "--json"]);
+    assert_eq!(d["ok"], true, "{d}");
+    assert_eq!(sql(&format!("SELECT COUNT(*) FROM download_enable WHERE FILEID='{id}'")), "0");
+    s.console(&v(&group(&["delete", "Sites"])));
+    assert_eq!(sql("SELECT COUNT(*) FROM hardware WHERE DEVICEID='_DOWNLOADGROUP_'"), "0");
 }

@@ -20,7 +20,7 @@ need_root
 TAG=${1:-ALPHA}
 basevar_opt=()
 if [ -n "${OCS_AGENT_BASEVARDIR:-}" ]; then
-    OCS_AGENT_VARDIR=$OCS_AGENT_BASEVARDIR/http:__127.0.0.1_ocsinventory
+    OCS_AGENT_VARDIR=$OCS_AGENT_BASEVARDIR/${OCS_AGENT_SERVER//\//_}
     basevar_opt=(--basevardir="$OCS_AGENT_BASEVARDIR")
 fi
 TIMEOUT=${OCS_AGENT_TIMEOUT:-120}

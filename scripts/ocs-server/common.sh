@@ -8,8 +8,9 @@ OCS_TEST_ADMIN_PASSWORD=${OCS_TEST_ADMIN_PASSWORD:-studio-admin-pw}
 OCS_DB_NAME=ocsweb
 OCS_CONSOLE_URL=http://127.0.0.1/ocsreports
 OCS_CONSOLE_URL_TLS=https://localhost/ocsreports
-OCS_AGENT_SERVER=http://127.0.0.1/ocsinventory
-OCS_AGENT_VARDIR=/var/lib/ocsinventory-agent/http:__127.0.0.1_ocsinventory
+OCS_AGENT_SERVER=${OCS_AGENT_SERVER:-http://127.0.0.1/ocsinventory}
+# The agent's data folder for that server: its URL with every '/' as '_'.
+OCS_AGENT_VARDIR=/var/lib/ocsinventory-agent/${OCS_AGENT_SERVER//\//_}
 OCS_DOWNLOAD_DIR=/var/lib/ocsinventory-reports/download
 OCS_GUI_VERSION=7069
 

@@ -35,6 +35,8 @@ if [ -d "$OCS_DOWNLOAD_DIR" ]; then
 fi
 rm -rf /var/lib/ocsinventory-agent/* "$OCS_TEST_STATE"/agent-beta "$OCS_TEST_STATE"/agent-*.log "$OCS_TEST_STATE"/agent-*.log.stdout
 rm -f /tmp/ocs-studio-upload-*.lock
+# The other sites' namespaces and computers (site-agent.sh)
+bash "$HERE/site-agent.sh" --clean
 # The redistribution servers' folders (the small relay's is a tmpfs: emptied, kept mounted).
 for d in "$OCS_TEST_STATE"/relays/*/download; do
     [ -d "$d" ] && find "$d" -mindepth 1 -delete

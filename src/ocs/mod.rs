@@ -6,6 +6,7 @@ mod console;
 pub mod db;
 mod deploy;
 mod direct;
+mod groups;
 mod import;
 mod publish;
 mod servers;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 
 pub use codes::{explain, Explanation, Outcome};
 pub use direct::ServerSsh;
+pub use groups::{activate_on_group, assign_same_subnet, create_group, delete_group, server_groups, CreateGroupRequest, GroupActivation, GroupMember, ServerGroup, SubnetAssignReport, SubnetAssignRequest, SubnetAssignment, UnmatchedComputer};
 pub use import::{import_package, text_from_agent_html, ImportOutput, ImportRequest};
 pub use console::{BuildFlow, Console, ConsoleVersion, UploadLimit};
 pub use deploy::{affect, deploy, deploy_matching, find_computers, DeployOutput, DeployRequest, ring_gate, ring_status, Computer, ComputerFilter, DeployDefaults, DeployReport, GateVerdict, RingGate, RingRule, DEFAULT_MIN_SUCCESS, FIRST_RING_TAG};

@@ -97,6 +97,9 @@ enum Command {
     Delete(server::DeleteArgs),
     /// Open a package that is on the server as a studio package (files, package.toml, the archive kept as it was), to change and publish as a new version
     Import(server::ImportArgs),
+    /// Server groups of redistribution servers (over SSH, in the OCS database): list, create, delete, activate a package
+    /// on a group, assign it with the "same subnet" rule
+    Group(server::GroupArgs),
     /// SSH servers: check one (host key, login, folder), accept its host key, keep a password or key passphrase
     Ssh(relays::SshArgs),
     /// Redistribution servers: keep their list (add, import), check them, copy a package to all of them, delete it
@@ -301,6 +304,7 @@ fn main() -> ExitCode {
         Command::Stats(a) => (a.server.json, server::stats(a)),
         Command::Delete(a) => (a.server.json, server::delete(a)),
         Command::Import(a) => (a.server.json, server::import(a)),
+        Command::Group(a) => (a.server.json, server::group(a)),
         Command::Ssh(a) => (a.command.json(), relays::ssh_cmd(a)),
         Command::Relay(a) => (a.command.json(), relays::relay_cmd(a)),
     };

@@ -443,3 +443,124 @@ pub fn delete(a: DeleteArgs) -> Result<ExitCode, Failure> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args)]
+pub struct GroupArgs {
+    /// list: the groups and their servers; create NAME --relays a,b; delete NAME; activate ID --group NAME (one
+    /// activation per server); assign ID --group NAME [--tag T | --name N | --all] (the "same subnet" rule)
+    #[arg(value_enum)]
+    action: GroupAction,
+    /// The group's name (create, delete) or the package's ID on the server (activate, assign)
+    what: Option<String>,
+    /// create: the kept redistribution servers to put in the group (comma-separated names); each must be a computer
+    /// OCS knows, by name or address
+    #[arg(long, value_delimiter = ',')]
+    relays: Vec<String>,
+    /// create: the group's description
+    #[arg(long, default_value = "")]
+    description: String,
+    /// activate, assign: the server group
+    #[arg(long)]
+    group: Option<String>,
+    /// activate: where agents fetch info, host/path (default: the console's DOWNLOAD_URI_INFO)
+    #[arg(long)]
+    info_location: Option<String>,
+    /// assign: computers whose TAG contains this (default ALPHA, the first ring)
+    #[arg(long)]
+    tag: Option<String>,
+    /// assign: computers whose name contains this
+    #[arg(long)]
+    name: Option<String>,
+    /// assign: every computer
+    #[arg(long, conflicts_with_all = ["tag", "name"])]
+    all: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum GroupAction {
+    List,
+    Create,
+    Delete,
+    Activate,
+    Assign,
+}
+
+pub fn group(a: GroupArgs) -> Result<ExitCode, Failure> {
+    let spec = a.server.spec()?;
+    let ssh = spec.ssh.clone().ok_or_else(|| Failure { code: "refused", message: "server groups are written in the OCS database over SSH: give --ssh user@host of the OCS server".into() })?;
+    let rt = runtime();
+    let json = a.server.json;
+    let need = |what: &str| Failure { code: "refused", message: format!("give {what}") };
+    match a.action {
+        GroupAction::List => {
+            let groups = rt.block_on(ocs::server_groups(&ssh)).map_err(fail)?;
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "groups": groups }));
+            } else if groups.is_empty() {
+                outln!("no server group on this server");
+            } else {
+                for g in &groups {
+                    outln!("{} ({} server(s)){}", g.name, g.members.len(), if g.description.is_empty() { String::new() } else { format!(": {}", g.description) });
+                    for m in &g.members {
+                        outln!("  {:<20} {:<15} {:<36} subnets {}", m.computer, m.ip, m.url, m.subnets.join(", "));
+                    }
+                }
+            }
+        }
+        GroupAction::Create => {
+            let (name, relays, description) = (a.what.clone().ok_or_else(|| need("the group's name"))?, a.relays.clone(), a.description.clone());
+            if relays.is_empty() {
+                return Err(need("the redistribution servers of the group: --relays a,b"));
+            }
+            let list = ocs_studio::relay::select(&relays).map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;
+            let g = rt.block_on(ocs::create_group(&ssh, &ocs::CreateGroupRequest { name, description, relays: list })).map_err(fail)?;
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "group": g }));
+            } else {
+                outln!("created server group {} with {} server(s): {}", g.name, g.members.len(), g.members.iter().map(|m| m.computer.as_str()).collect::<Vec<_>>().join(", "));
+            }
+        }
+        GroupAction::Delete => {
+            let name = a.what.clone().ok_or_else(|| need("the group's name"))?;
+            rt.block_on(ocs::delete_group(&ssh, &name)).map_err(fail)?;
+            if json {
+                print_json(&serde_json::json!({ "ok": true }));
+            } else {
+                outln!("deleted server group {name}");
+            }
+        }
+        GroupAction::Activate => {
+            let (server_id, group, info_location) = (a.what.clone().ok_or_else(|| need("the package's ID"))?, a.group.clone().ok_or_else(|| need("the group: --group NAME"))?, a.info_location.clone());
+            let rows = rt.block_on(ocs::activate_on_group(&ssh, &server_id, &group, info_location.as_deref())).map_err(fail)?;
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "activations": rows }));
+            } else {
+                for r in &rows {
+                    outln!("  {:<20} activation {:<6} fragments from {}{}", r.computer, r.enable_id, r.pack_loc, if r.added { "" } else { " (already there)" });
+                }
+            }
+        }
+        GroupAction::Assign => {
+            let (server_id, group, tag, name, all) = (a.what.clone().ok_or_else(|| need("the package's ID"))?, a.group.clone().ok_or_else(|| need("the group: --group NAME"))?, a.tag.clone(), a.name.clone(), a.all);
+            let filter = if all { ComputerFilter::default() } else { ComputerFilter { tag: tag.or_else(|| if name.is_none() { Some(ocs::FIRST_RING_TAG.to_string()) } else { None }), name } };
+            let r = rt.block_on(ocs::assign_same_subnet(&ssh, &ocs::SubnetAssignRequest { server_id, group, filter })).map_err(fail)?;
+            if json {
+                print_json(&serde_json::json!({ "ok": true, "report": r }));
+            } else {
+                for x in &r.assigned {
+                    outln!("  {:<20} {:<10} subnet {:<15} → {}", x.computer, x.tag, x.subnet, x.server);
+                }
+                for x in &r.already {
+                    outln!("  {x:<20} already has it");
+                }
+                for x in &r.unmatched {
+                    outln!("  {:<20} {:<10} NO SERVER in its subnet(s) {}", x.name, x.tag, if x.subnets.is_empty() { "(none inventoried)".to_string() } else { x.subnets.join(", ") });
+                }
+            }
+            return Ok(if r.unmatched.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
