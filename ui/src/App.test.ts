@@ -32,9 +32,31 @@ describe("App", () => {
     ]);
     expect(step("start").getAttribute("aria-current")).toBe("step");
     expect(step("analysis").hasAttribute("aria-current")).toBe(false);
-    expect(enabled()).toEqual(["start", "server"]);
+    expect(enabled()).toEqual(["start", "server", "relays"]);
     expect(document.getElementById("drop-zone")).not.toBeNull();
     expect(screen.getByText("Aucun dossier ouvert")).toBeTruthy();
+  });
+
+  it("reaches the redistribution servers from the rail, in both languages", async () => {
+    render(App);
+    expect(step("relays").textContent!.trim()).toBe("⇶ Relais");
+    await fireEvent.click(step("relays"));
+    await settle();
+    expect(nav.screen).toBe("relays");
+    expect(step("relays").getAttribute("aria-current")).toBe("step");
+    expect(cmd.relayList).toHaveBeenCalled();
+    expect(cmd.relayDefaults).toHaveBeenCalled();
+    expect(document.getElementById("relay-list")).not.toBeNull();
+    await fireEvent.click(document.getElementById("lang")!);
+    expect(document.querySelector("[data-step='relays']")!.textContent!.trim()).toBe("⇶ Redistribution servers");
+    // Every control of the screen is a real, labelled one.
+    for (const b of document.querySelectorAll("main button")) {
+      expect(b.getAttribute("type")).toBe("button");
+      expect(b.textContent!.trim(), b.outerHTML).not.toBe("");
+    }
+    for (const input of document.querySelectorAll("main input, main select, main textarea")) {
+      expect(input.closest("label") ?? input.getAttribute("aria-label"), `label for #${input.id}`).toBeTruthy();
+    }
   });
 
   it("switches between French and English, and remembers the choice", async () => {
@@ -61,7 +83,7 @@ describe("App", () => {
     await fireEvent.click(document.getElementById("choose")!);
     await settle();
     expect(step("analysis").getAttribute("aria-current")).toBe("step");
-    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server", "relays"]);
     const box = document.querySelector(".pkg-box")!;
     expect(box.querySelector(".box-folder")!.textContent).toBe("Mon Appli");
     expect(box.querySelector(".box-name")!.textContent).toBe("Mon Appli 2.1.0");
@@ -75,7 +97,7 @@ describe("App", () => {
     await settle();
     expect(nav.screen).toBe("build");
     expect(document.getElementById("verify-ok")).not.toBeNull();
-    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server", "relays"]);
     expect(step("build").classList.contains("done")).toBe(true);
     // The build saved every choice first.
     expect(cmd.savePackage).toHaveBeenCalledTimes(1);
@@ -95,7 +117,7 @@ describe("App", () => {
     await fireEvent.click(document.getElementById("publish")!);
     await settle();
     expect(box.querySelector(".box-published")!.textContent).toBe("1796018700");
-    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "build", "publish", "server", "relays"]);
     await fireEvent.click(document.getElementById("to-deploy")!);
     expect(step("deploy").getAttribute("aria-current")).toBe("step");
     expect(enabled()).toContain("results");
@@ -116,7 +138,7 @@ describe("App", () => {
     await settle();
     expect(nav.screen).toBe("analysis");
     expect(document.getElementById("keep-build")).not.toBeNull();
-    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server"]);
+    expect(enabled()).toEqual(["start", "analysis", "package", "notification", "footprint", "server", "relays"]);
   });
 
   it("does not offer to publish a package the verification refused", async () => {

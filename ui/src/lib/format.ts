@@ -1,5 +1,5 @@
 // Display helpers: they only arrange what the core reported, in the admin's language. No rule of the core here.
-import type { Action, ByteSizeJson, Explanation, FileInfo, LocalDisk, Manifest, Progress, RingGate, StepDetail } from "../bindings";
+import type { Action, ByteSizeJson, Explanation, FileInfo, LocalDisk, Manifest, Progress, RingGate, Stage, StepDetail } from "../bindings";
 import { count, formatSize, stepName, type Dict, type Lang } from "./i18n";
 
 /** The folder's top-level entries, as chips: files by name, folders as "name/". Sorted, at most `limit`. */
@@ -21,18 +21,26 @@ export function basename(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
+/** A folder and a name in it, with the folder's own separator (a Windows path keeps its backslashes). */
+export function joinPath(dir: string, name: string): string {
+  const sep = dir.includes("\\") && !dir.includes("/") ? "\\" : "/";
+  return `${dir.replace(/[\\/]+$/, "")}${sep}${name}`;
+}
+
 /** A duration as "0,01 s" / "12.5 s". */
 export function seconds(ms: number | null | undefined, lang: Lang): string {
   const v = ms ?? 0;
   return `${(v / 1000).toLocaleString(lang, { maximumFractionDigits: v < 1000 ? 2 : 1 })} s`;
 }
 
-/** What a progress card shows: stage, amounts, percentage and the current file or step. */
-export function progressLine(t: Dict, lang: Lang, p: Progress | undefined, fallbackStage: Progress["stage"]) {
+/** What a progress card shows: stage, amounts, percentage and the current file or step. `words`: the job's own
+ * words for some stages (a copy to a redistribution server is no upload to the console). */
+export function progressLine(t: Dict, lang: Lang, p: Progress | undefined, fallbackStage: Progress["stage"], words: Partial<Record<Stage, string>> = {}) {
   const total = p?.total ?? 0;
   const done = p?.done ?? 0;
+  const stage = p?.stage ?? fallbackStage;
   return {
-    stage: t.stages[p?.stage ?? fallbackStage] ?? p?.stage ?? "",
+    stage: words[stage] ?? t.stages[stage] ?? p?.stage ?? "",
     amount: total > 0 ? `${formatSize(done, lang)} / ${formatSize(total, lang)}` : "",
     percent: total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0,
     current: p?.current ? stepName(t, p.current) : "",
@@ -48,6 +56,10 @@ export function stepDetail(t: Dict, lang: Lang, d: StepDetail): string {
       return `${count(d.fragments, t.fragments.toLowerCase())} · ${size(d.bytes)} · ${d.digest}`;
     case "within_upload_limit":
       return `${size(d.bytes)} ≤ ${size(d.limit)}${d.measured ? "" : ` ${w.assumed}`}`;
+    case "over_upload_limit":
+      return w.overLimit(size(d.bytes), size(d.limit), d.measured ? "" : ` ${w.assumed}`);
+    case "direct_copied":
+      return w.directCopied(size(d.bytes), `${d.target}:${d.download_dir.replace(/\/+$/, "")}/${d.server_id}`);
     case "already_published":
       return `${w.alreadyThere} ${d.server_id}`;
     case "replaces":

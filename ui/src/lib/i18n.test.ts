@@ -74,6 +74,25 @@ describe("format", () => {
     expect(stepDetail(en, "en", { kind: "within_upload_limit", bytes: 1024, limit: 2048, measured: true })).toBe("1 KiB ≤ 2 KiB");
   });
 
+  it("words the direct publishing over SSH in both languages", () => {
+    const over = { kind: "over_upload_limit" as const, bytes: 300 * 1048576, limit: 100 * 1048576, measured: true };
+    expect(stepDetail(fr, "fr", over)).toBe("Au-dessus de la limite d'envoi de la console (300 Mio > 100 Mio) : publication directe par SSH");
+    expect(stepDetail(en, "en", { ...over, measured: false })).toBe(
+      "Above the console's upload limit (300 MiB > 100 MiB (Debian's default assumed)): published directly over SSH",
+    );
+    const copied = { kind: "direct_copied" as const, server_id: "1796018700", bytes: 3482, target: "root@ocs.example.com", download_dir: "/var/lib/ocsinventory-reports/download/", ms: 40 };
+    expect(stepDetail(fr, "fr", copied)).toBe(
+      "3,4 Kio copiés par SSH vers root@ocs.example.com:/var/lib/ocsinventory-reports/download/1796018700 et vérifiés ; lignes de la console écrites en une transaction",
+    );
+    expect(stepDetail(en, "en", copied)).toBe(
+      "3.4 KiB copied over SSH to root@ocs.example.com:/var/lib/ocsinventory-reports/download/1796018700 and verified; the console's rows written in one transaction",
+    );
+    expect(stepName(fr, "direct-copy")).toBe("Copie directe par SSH");
+    expect(stepName(en, "direct-copy")).toBe("Direct copy over SSH");
+    expect(headline(fr, "ssh_unknown_host")).toMatch(/^Serveur SSH encore inconnu/);
+    expect(headline(en, "no_relays")).toMatch(/^No redistribution server/);
+  });
+
   it("words the ring gate in the window's language", () => {
     const g = { ring: "ALPHA", machines: 4, finished: 4, succeeded: 3, rate: 75, threshold: 90, open: false, verdict: "below_threshold" as const };
     expect(gateText(fr, "fr", g)).toBe(

@@ -10,6 +10,25 @@ export function progressChannel(apply: (p: Progress) => void): Channel<Progress>
 }
 
 /**
+ * The channel of a job that reports for several servers at once (`current` = the server): each server's reports are
+ * throttled on their own, so every bar moves.
+ */
+export function progressChannelPer(apply: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>();
+  const throttles = new Map<string, (p: Progress) => void>();
+  channel.onmessage = (p) => {
+    const key = p.current ?? "";
+    let throttled = throttles.get(key);
+    if (!throttled) {
+      throttled = throttleProgress(apply);
+      throttles.set(key, throttled);
+    }
+    throttled(p);
+  };
+  return channel;
+}
+
+/**
  * Passes progress reports on at most once per `ms`, but always a new stage and the final "done" (so the bar never
  * stays behind the work).
  */

@@ -7,6 +7,7 @@ import {
   type BuildReport,
   type Computer,
   type DeployOutcome,
+  type ImportOutput,
   type PackageStats,
   type Progress,
   type PublishReport,
@@ -15,9 +16,12 @@ import {
   type ServerPackage,
   type ServerSession,
   type ServerSpec,
+  type ServerSsh_Deserialize,
 } from "../bindings";
+import { joinPath } from "./format";
 import { nav } from "./nav.svelte";
 import { progressChannel } from "./progress";
+import { FIXABLE, parseTarget, SshFix, targetText } from "./ssh.svelte";
 
 /** A package on the server, as deploy and results refer to it. */
 export type Pkg = { server_id: string; name: string };
@@ -29,10 +33,14 @@ export class Publication {
   infoLoc = $state("");
   fileLoc = $state("");
   replace = $state(false);
+  /** Publish over SSH even below the console's upload limit. */
+  direct = $state(false);
   running = $state(false);
   progress = $state.raw<Progress | undefined>();
   report = $state.raw<PublishReport | undefined>();
   error = $state.raw<AppError | undefined>();
+  /** What the admin can do about an SSH refusal of the OCS server (its host key, password, passphrase). */
+  fix = $state.raw<SshFix | undefined>();
   readonly dir: string;
   constructor(dir: string, name: string) {
     this.dir = dir;
@@ -85,7 +93,22 @@ export class Results {
   }
 }
 
-const blankForm = () => ({ url: "", user: "", ca: "", password: "", remember: true });
+/** The opening of a server's package in the studio: its progress, or why it failed. */
+export class ServerImport {
+  running = $state(false);
+  progress = $state.raw<Progress | undefined>();
+  error = $state.raw<AppError | undefined>();
+  readonly serverId: string;
+  readonly name: string;
+  constructor(serverId: string, name: string) {
+    this.serverId = serverId;
+    this.name = name;
+  }
+}
+
+// The SSH access to the OCS server: `sshTarget` as typed (user@host[:port]), the key file and the download folder
+// (empty: the core's defaults); `sshDb` keeps a saved server's dbconfig.inc.php path, which the window does not edit.
+const blankForm = () => ({ url: "", user: "", ca: "", password: "", remember: true, sshTarget: "", sshKey: "", sshDir: "", sshDb: "" });
 
 class Server {
   form = $state(blankForm());
@@ -93,6 +116,8 @@ class Server {
   connecting = $state(false);
   /** Why the connection failed. */
   error = $state.raw<AppError | undefined>();
+  /** The SSH access given with the current session (direct publishing). */
+  ssh = $state.raw<ServerSsh_Deserialize | undefined>();
   saved = $state.raw<ServerSpec[]>([]);
   savedError = $state.raw<AppError | undefined>();
   packages = $state.raw<ServerPackage[] | undefined>();
@@ -102,10 +127,14 @@ class Server {
   pub = $state.raw<Publication | undefined>();
   dep = $state.raw(new Deployment());
   res = $state.raw(new Results(""));
+  /** The last opening of a server package in the studio. */
+  imp = $state.raw<ServerImport | undefined>();
 
   reset(): void {
     this.form = blankForm();
     this.session = undefined;
+    this.ssh = undefined;
+    this.imp = undefined;
     this.connecting = false;
     this.error = undefined;
     this.saved = [];
@@ -134,6 +163,23 @@ class Server {
     this.form.url = s.url;
     this.form.user = s.user;
     this.form.ca = s.ca ?? "";
+    const ssh = s.ssh;
+    this.form.sshTarget = ssh ? targetText(ssh.target) : "";
+    this.form.sshKey = ssh?.target.key ?? "";
+    this.form.sshDir = ssh?.download_dir ?? "";
+    this.form.sshDb = ssh?.db_config ?? "";
+  }
+
+  /** The SSH access as typed: undefined when none; `bad_target` when the address cannot be read. */
+  private sshSpec(): { ssh?: ServerSsh_Deserialize; error?: AppError } {
+    const f = this.form;
+    f.sshTarget = f.sshTarget.trim();
+    f.sshKey = f.sshKey.trim();
+    f.sshDir = f.sshDir.trim();
+    if (!f.sshTarget) return {};
+    const target = parseTarget(f.sshTarget);
+    if (!target) return { error: { code: "bad_target", message: f.sshTarget } };
+    return { ssh: { target: { ...target, key: f.sshKey || null }, download_dir: f.sshDir || null, db_config: f.sshDb || null } };
   }
 
   /** Forgets a server: its place in the list and its saved password. */
@@ -151,9 +197,15 @@ class Server {
     f.url = f.url.trim();
     f.user = f.user.trim();
     f.ca = f.ca.trim();
+    const { ssh, error } = this.sshSpec();
+    if (error) {
+      this.error = error;
+      return;
+    }
     this.connecting = true;
     this.error = undefined;
-    const r = await commands.connectServer({ spec: { url: f.url, user: f.user, ca: f.ca || null }, password: f.password || null, remember: f.remember });
+    const spec = { url: f.url, user: f.user, ca: f.ca || null, ...(ssh ? { ssh } : {}) };
+    const r = await commands.connectServer({ spec, password: f.password || null, remember: f.remember });
     this.connecting = false;
     f.password = ""; // never kept in the page once used
     if (r.status === "error") {
@@ -161,6 +213,7 @@ class Server {
       return;
     }
     this.session = r.data;
+    this.ssh = ssh;
     this.packages = undefined;
     if (nav.screen === "server") void this.loadPackages();
     if (nav.screen === "results" && this.target) void this.loadStats(this.target);
@@ -168,6 +221,7 @@ class Server {
 
   disconnect(): void {
     this.session = undefined;
+    this.ssh = undefined;
     this.packages = undefined;
   }
 
@@ -217,6 +271,7 @@ class Server {
     p.fileLoc = p.fileLoc.trim();
     p.running = true;
     p.error = undefined;
+    p.fix = undefined;
     p.progress = undefined;
     const channel = progressChannel((m) => {
       if (p.running) p.progress = m;
@@ -232,12 +287,45 @@ class Server {
         info_location: p.infoLoc || null,
         fragment_location: p.fileLoc || null,
         replace: p.replace,
+        direct: p.direct,
       },
       channel,
     );
     p.running = false;
-    if (res.status === "error") p.error = res.error;
-    else p.report = res.data;
+    if (res.status === "error") {
+      p.error = res.error;
+      // The OCS server's SSH refused: its key to compare, a password or a passphrase to give, then publish again.
+      const ssh = this.ssh;
+      if (ssh && (FIXABLE as readonly string[]).includes(res.error.code)) p.fix = new SshFix(ssh.target);
+    } else p.report = res.data;
+  }
+
+  // ---------- Import ----------
+
+  /**
+   * Downloads a package of the server as a studio package (in the default output folder's `imported`), with
+   * progress; cancelled like a build. The package folder, or undefined when it failed (the screen says why).
+   */
+  async importPackage(pkg: ServerPackage): Promise<ImportOutput | undefined> {
+    if (this.imp?.running) return undefined;
+    const imp = new ServerImport(pkg.server_id, pkg.name);
+    this.imp = imp;
+    imp.running = true;
+    const info = await commands.appInfo();
+    const channel = progressChannel((m) => {
+      if (imp.running) imp.progress = m;
+    });
+    const r = await commands.importServerPackage(
+      this.key,
+      { server_id: pkg.server_id, out_dir: joinPath(info.default_out_dir, "imported"), folder_name: null },
+      channel,
+    );
+    imp.running = false;
+    if (r.status === "error") {
+      imp.error = r.error;
+      return undefined;
+    }
+    return r.data;
   }
 
   // ---------- Deploy ----------

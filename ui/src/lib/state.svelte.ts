@@ -1,12 +1,18 @@
-// The app's state in one place: the screen (nav), the local work (studio), the server work (server), and the rules
-// of the rail: which step can be opened now, and what opening it does.
-import { commands } from "../bindings";
+// The app's state in one place: the screen (nav), the local work (studio), the server work (server), the
+// redistribution servers (relays), and the rules of the rail: which step can be opened now, and what opening it does.
+import { commands, type ServerPackage } from "../bindings";
 import { nav } from "./nav.svelte";
+import { relays } from "./relay.svelte";
 import { server } from "./server.svelte";
 import type { ScreenId } from "./steps";
 import { studio } from "./studio.svelte";
 
-export { nav, server, studio };
+export { nav, relays, server, studio };
+
+/** A job the core runs for the current screen (cancelled with `cancel_build`): no other screen meanwhile. */
+export function busy(): boolean {
+  return studio.busy || relays.copying || server.imp?.running === true;
+}
 
 /** The built package may go to a server: built, and not refused by the offline verification. */
 export function canPublish(): boolean {
@@ -15,10 +21,11 @@ export function canPublish(): boolean {
 
 /** Whether the rail lets the admin open `id` now. */
 export function canOpen(id: ScreenId): boolean {
-  if (studio.busy) return id === nav.screen;
+  if (busy()) return id === nav.screen;
   switch (id) {
     case "start":
     case "server":
+    case "relays":
       return true;
     case "analysis":
     case "package":
@@ -67,6 +74,9 @@ export function go(id: ScreenId): void {
     case "server":
       server.openServer();
       return;
+    case "relays":
+      void relays.open(studio.report?.dir, published());
+      return;
     case "publish":
       if (studio.report) server.openPublish(studio.report);
       return;
@@ -82,6 +92,16 @@ export function go(id: ScreenId): void {
   }
 }
 
+/** Opens a package of the server in the studio (downloaded, unpacked, its package.toml written by the core), then
+ * its settings; the server screen says why when it cannot. */
+export async function openFromServer(pkg: ServerPackage): Promise<void> {
+  if (busy()) return;
+  const out = await server.importPackage(pkg);
+  if (!out) return;
+  await studio.analyze(out.manifest_file);
+  if (studio.opened && !studio.startError) nav.screen = "package";
+}
+
 /** Before the first drawing: the default output folder and the saved servers. */
 export async function init(): Promise<void> {
   const [info] = await Promise.all([commands.appInfo(), server.loadSaved()]);
@@ -93,4 +113,5 @@ export function resetState(): void {
   nav.screen = "start";
   studio.reset();
   server.reset();
+  relays.reset();
 }

@@ -189,6 +189,29 @@ describe("Build screen", () => {
     expect(studio.dirty).toBe(false);
   });
 
+  it("says when an imported package sent its server's archive again, unchanged", async () => {
+    const { finish, done } = await startBuild();
+    render(Build);
+    finish(ok(buildReport({ kept_archive: true })));
+    await done;
+    await settle();
+    expect(document.getElementById("kept-archive")!.textContent).toBe(
+      "Paquet importé dont les fichiers n'ont pas changé : l'archive d'origine du serveur est renvoyée telle quelle (même empreinte).",
+    );
+    locale.set("en");
+    await settle();
+    expect(document.getElementById("kept-archive")!.textContent).toMatch(/^Imported package with unchanged files/);
+  });
+
+  it("says nothing of a kept archive for an ordinary build", async () => {
+    const { finish, done } = await startBuild();
+    render(Build);
+    finish(ok(buildReport()));
+    await done;
+    await settle();
+    expect(document.getElementById("kept-archive")).toBeNull();
+  });
+
   it("goes back to the start screen for another folder", async () => {
     const { finish, done } = await startBuild();
     render(Build);

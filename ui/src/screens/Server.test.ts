@@ -1,8 +1,9 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
-import { commands } from "../bindings";
-import { go, nav, server } from "../lib/state.svelte";
-import { err, ok, session, settle } from "../test/fakes";
+import { commands, type Progress } from "../bindings";
+import { locale } from "../lib/locale.svelte";
+import { canOpen, go, init, nav, server, studio } from "../lib/state.svelte";
+import { err, importOutput, ok, progress, session, settle } from "../test/fakes";
 import Server from "./Server.svelte";
 
 vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
@@ -117,5 +118,150 @@ describe("Server screen", () => {
     expect(document.getElementById("srv-url")).not.toBeNull();
     await fireEvent.click(document.getElementById("back")!);
     expect(nav.screen).toBe("start");
+  });
+});
+
+describe("SSH access to the OCS server", () => {
+  const details = () => document.getElementById("srv-ssh-section") as HTMLDetailsElement;
+
+  it("is folded away until asked for, and fills spec.ssh when given", async () => {
+    go("server");
+    render(Server);
+    expect(details().open).toBe(false);
+    expect(details().querySelector("summary")!.textContent).toBe("Accès SSH au serveur OCS (publication directe, sans limite de taille)");
+    expect(document.getElementById("srv-ssh-help")!.textContent).toMatch(/^Les paquets au-dessus de la limite d'envoi de la console sont alors publiés directement par SSH/);
+    await fill("srv-url", "https://ocs.example.com/ocsreports/");
+    await fill("srv-user", "admin");
+    await fill("srv-ssh", " root@ocs.example.com:2222 ");
+    await fill("srv-ssh-key", " /home/admin/.ssh/ocs ");
+    await fireEvent.click(document.getElementById("connect")!);
+    await settle();
+    expect(cmd.connectServer).toHaveBeenCalledWith({
+      spec: {
+        url: "https://ocs.example.com/ocsreports/",
+        user: "admin",
+        ca: null,
+        ssh: { target: { host: "ocs.example.com", port: 2222, user: "root", key: "/home/admin/.ssh/ocs" }, download_dir: null, db_config: null },
+      },
+      password: null,
+      remember: true,
+    });
+    expect(document.getElementById("connected-ssh")!.textContent).toBe("root@ocs.example.com:2222");
+    expect(server.ssh?.target.host).toBe("ocs.example.com");
+    await fireEvent.click(document.getElementById("disconnect")!);
+    expect(server.ssh).toBeUndefined();
+  });
+
+  it("sends no ssh when the section is left empty", async () => {
+    go("server");
+    render(Server);
+    await fill("srv-url", "https://ocs.example.com/ocsreports/");
+    await fireEvent.click(document.getElementById("connect")!);
+    await settle();
+    expect(cmd.connectServer.mock.calls[0][0].spec).not.toHaveProperty("ssh");
+    expect(document.getElementById("connected-ssh")).toBeNull();
+  });
+
+  it("refuses an SSH address it cannot read, before connecting", async () => {
+    go("server");
+    render(Server);
+    await fill("srv-url", "https://ocs.example.com/ocsreports/");
+    await fill("srv-ssh", "ocs.example.com");
+    await fireEvent.click(document.getElementById("connect")!);
+    await settle();
+    expect(cmd.connectServer).not.toHaveBeenCalled();
+    const box = document.getElementById("connect-error")!;
+    expect(box.getAttribute("data-code")).toBe("bad_target");
+    expect(box.textContent).toContain("Adresse SSH illisible : écrivez-la utilisateur@hôte ou utilisateur@hôte:port");
+    expect(box.textContent).toContain("ocs.example.com");
+  });
+
+  it("comes back from a saved server, unfolded, and in English too", async () => {
+    cmd.savedServers.mockResolvedValueOnce([
+      {
+        url: "https://ocs.example.com/ocsreports/",
+        user: "admin",
+        ca: null,
+        ssh: { target: { host: "ocs.example.com", port: 22, user: "root", key: "/home/admin/.ssh/ocs" }, download_dir: "/srv/download", db_config: "/etc/ocs/dbconfig.inc.php" },
+      },
+    ]);
+    await init();
+    locale.set("en");
+    go("server");
+    render(Server);
+    expect(details().open).toBe(true);
+    expect(details().querySelector("summary")!.textContent).toBe("SSH access to the OCS server (direct publishing, no size limit)");
+    expect(input("srv-ssh").value).toBe("root@ocs.example.com");
+    expect(input("srv-ssh-key").value).toBe("/home/admin/.ssh/ocs");
+    expect(input("srv-ssh-dir").value).toBe("/srv/download");
+    await fireEvent.click(document.getElementById("connect")!);
+    await settle();
+    expect(cmd.connectServer.mock.calls[0][0].spec.ssh).toEqual({
+      target: { host: "ocs.example.com", port: 22, user: "root", key: "/home/admin/.ssh/ocs" },
+      download_dir: "/srv/download",
+      db_config: "/etc/ocs/dbconfig.inc.php",
+    });
+  });
+});
+
+describe("Opening a server package in the studio", () => {
+  it("imports it with progress into the default output folder, then opens its settings", async () => {
+    server.session = session();
+    cmd.serverPackages.mockResolvedValue(ok(packages));
+    go("server");
+    render(Server);
+    await settle();
+    expect(document.getElementById("pkg-open-1")!.textContent).toBe("Ouvrir dans le studio");
+    let answer: (v: Awaited<ReturnType<typeof commands.importServerPackage>>) => void = () => {};
+    cmd.importServerPackage.mockReturnValueOnce(new Promise((r) => (answer = r)));
+    await fireEvent.click(document.getElementById("pkg-open-1")!);
+    await settle();
+    const [key, request, channel] = cmd.importServerPackage.mock.calls[0];
+    expect(key).toBe(session().key);
+    expect(request).toEqual({ server_id: "1700000002", out_dir: "/home/admin/ocs-packages/imported", folder_name: null });
+    expect(document.getElementById("importing")!.textContent).toContain("Import de Firefox 128");
+    (channel as unknown as { onmessage: (p: Progress) => void }).onmessage(progress("uploading", 2048, 8192, "fragment 1/4"));
+    await settle();
+    expect(document.querySelector("#import-progress .progress-head strong")!.textContent).toBe("Téléchargement des fragments");
+    expect((document.getElementById("pkg-open-0") as HTMLButtonElement).disabled).toBe(true);
+    expect(canOpen("start")).toBe(false);
+    await fireEvent.click(document.getElementById("import-cancel")!);
+    expect(cmd.cancelBuild).toHaveBeenCalled();
+    answer(ok(importOutput()));
+    await settle();
+    expect(cmd.openPackage).toHaveBeenCalledWith(importOutput().manifest_file);
+    expect(studio.opened).toBeDefined();
+    expect(nav.screen).toBe("package");
+  });
+
+  it("keeps a Windows output folder's separators", async () => {
+    server.session = session();
+    cmd.serverPackages.mockResolvedValue(ok(packages));
+    cmd.appInfo.mockResolvedValueOnce({ version: "0.1.0", default_out_dir: "C:\\Users\\admin\\ocs-packages" });
+    go("server");
+    render(Server);
+    await settle();
+    await fireEvent.click(document.getElementById("pkg-open-0")!);
+    await settle();
+    expect(cmd.importServerPackage.mock.calls[0][1].out_dir).toBe("C:\\Users\\admin\\ocs-packages\\imported");
+  });
+
+  it("shows why the package cannot be opened, and stays on the server", async () => {
+    server.session = session();
+    cmd.serverPackages.mockResolvedValue(ok(packages));
+    cmd.importServerPackage.mockResolvedValueOnce(err("not_served", "https://ocs.example.com/download/1700000002/info: 404"));
+    locale.set("en");
+    go("server");
+    render(Server);
+    await settle();
+    expect(screen.getAllByRole("button", { name: "Open in the studio" })).toHaveLength(2);
+    await fireEvent.click(document.getElementById("pkg-open-0")!);
+    await settle();
+    const box = document.getElementById("import-error")!;
+    expect(box.textContent).toContain("The download addresses do not serve the package");
+    expect(box.textContent).toContain("404");
+    expect(cmd.openPackage).not.toHaveBeenCalled();
+    expect(nav.screen).toBe("server");
+    expect(canOpen("start")).toBe(true);
   });
 });

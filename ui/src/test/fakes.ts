@@ -9,7 +9,10 @@ import type {
   BuildReport_Serialize,
   CodePageInfo,
   Computer,
+  CopyOutput_Serialize,
   ErrorCode,
+  HostKeyInfo_Serialize,
+  ImportOutput_Serialize,
   Lint_Serialize,
   LintCode,
   Manifest_Deserialize,
@@ -21,6 +24,12 @@ import type {
   Progress,
   PublishReport_Serialize,
   RecentPackage,
+  Relay_Serialize,
+  RelayCheck_Serialize,
+  RelayCopyResult_Serialize,
+  RelayDefaults_Serialize,
+  RelayImportOutput_Serialize,
+  RetireOutcome_Serialize,
   ScriptOutput_Serialize,
   ServerPackage,
   ServerSession_Serialize,
@@ -79,6 +88,20 @@ export function bindingsMock() {
       renameNotificationText: vi.fn(async () => ok(texts())),
       deleteNotificationText: vi.fn(async () => ok(texts())),
       computeFootprint: vi.fn(async () => ok(sourceFootprint())),
+      relayList: vi.fn(async () => ok([] as Relay_Serialize[])),
+      relaySave: vi.fn(async () => ok([] as Relay_Serialize[])),
+      relayRemove: vi.fn(async () => ok([] as Relay_Serialize[])),
+      relayImport: vi.fn(async () => ok(relayImport())),
+      relayDefaults: vi.fn(async (): Promise<RelayDefaults_Serialize> => ({ user: "root", download_dir: "/var/www/download", key: null })),
+      relayCheck: vi.fn(async () => ok([] as RelayCheck_Serialize[])),
+      relayCopy: vi.fn(async () => ok(copyOutput())),
+      relayScheduleLine: vi.fn(async () => ok("echo 'ocs-studio' relay copy /home/admin/ocs-packages/1796018654 | at 18:00")),
+      relayRetire: vi.fn(async (): Promise<{ status: "ok"; data: RetireOutcome_Serialize }> => ok({ relays: [], console: null })),
+      sshHostKey: vi.fn(async () => ok(hostKey())),
+      sshTrust: vi.fn(async () => ok(hostKey({ known: true }))),
+      sshSavePassword: vi.fn(async () => ok("the system keyring")),
+      sshSavePassphrase: vi.fn(async () => ok("the system keyring")),
+      importServerPackage: vi.fn(async () => ok(importOutput())),
     },
   };
 }
@@ -175,6 +198,7 @@ export function buildReport(over: Partial<BuildReport_Serialize> = {}): BuildRep
     info: '<DOWNLOAD ID="1796018654" ACT="LAUNCH" />',
     duration_ms: 12,
     warnings: [],
+    kept_archive: false,
     ...over,
   };
 }
@@ -228,6 +252,7 @@ export function publishReport(over: Partial<PublishReport_Serialize> = {}): Publ
     upload_limit: { bytes: 104857600, measured: false },
     info_url: "https://ocs.example.com/download/1796018700/info",
     fragment_url: null,
+    direct: null,
     steps: [
       { step: "verify", detail: { kind: "verified", fragments: 1, bytes: 3482, digest: "6a6e38904e01a1dcddfc0e2758e4e517" }, ms: 3 },
       { step: "upload-limit", detail: { kind: "within_upload_limit", bytes: 3482, limit: 104857600, measured: false }, ms: 1 },
@@ -434,4 +459,102 @@ export async function choose(id: string, value: string): Promise<void> {
   option!.selected = true;
   await fireEvent.change(select);
   await settle();
+}
+
+/** A redistribution server as relay_list sends it. */
+export function relay(name: string, host = `${name}.example.org`, over: Partial<Relay_Serialize> = {}): Relay_Serialize {
+  return { name, ssh: { host, port: 22, user: "root" }, download_dir: "/var/www/download", url: `${host}/download`, ...over };
+}
+
+/** Two kept servers: Pau (on port 2222, with a key) and Bordeaux. */
+export function relays(): Relay_Serialize[] {
+  return [
+    relay("relais-pau", "relais-pau.example.org", { ssh: { host: "relais-pau.example.org", port: 2222, user: "ocs", key: "/home/admin/.ssh/relais" } }),
+    relay("relais-bordeaux"),
+  ];
+}
+
+export function relayImport(over: Partial<RelayImportOutput_Serialize> = {}): RelayImportOutput_Serialize {
+  return { added: [], updated: [], problems: [], relays: [], ...over };
+}
+
+/** A server's key seen for the first time. */
+export function hostKey(over: Partial<HostKeyInfo_Serialize> = {}): HostKeyInfo_Serialize {
+  return {
+    target: "root@relais-bordeaux.example.org",
+    host: "relais-bordeaux.example.org",
+    port: 22,
+    algorithm: "ssh-ed25519",
+    fingerprint: "SHA256:m6QbKxvB0dPD2vJH0HkU8bXW3vNQ1oYzq3B1cWmW2dQ",
+    known: false,
+    changed_at: null,
+    ...over,
+  };
+}
+
+/** A server that passed the check: logged in, folder writable. */
+export function relayCheckOk(name: string, free = 20 * 1073741824): RelayCheck_Serialize {
+  return {
+    relay: name,
+    ok: true,
+    check: {
+      target: `root@${name}.example.org`,
+      fingerprint: "SHA256:abc",
+      auth: "key /home/admin/.ssh/relais",
+      dir: "/var/www/download",
+      dir_writable: true,
+      free_bytes: free,
+    },
+    error: null,
+    error_code: null,
+    host_key: null,
+  };
+}
+
+/** A server the check could not use. */
+export function relayCheckFailed(name: string, code: ErrorCode, error: string, over: Partial<RelayCheck_Serialize> = {}): RelayCheck_Serialize {
+  return { relay: name, ok: false, check: null, error, error_code: code, host_key: null, ...over };
+}
+
+export function copyResult(relay: string, over: Partial<RelayCopyResult_Serialize> = {}): RelayCopyResult_Serialize {
+  return {
+    relay,
+    url: `${relay}.example.org/download/1796018700/`,
+    status: "copied",
+    sent_fragments: 3,
+    kept_fragments: 0,
+    bytes_sent: 3482,
+    attempts: 1,
+    ms: 1500,
+    error: null,
+    error_code: null,
+    ...over,
+  };
+}
+
+export function copyOutput(over: Partial<CopyOutput_Serialize> = {}): CopyOutput_Serialize {
+  return {
+    package_id: "1796018700",
+    bytes: 3482,
+    results: [copyResult("relais-pau"), copyResult("relais-bordeaux", { status: "already_there", sent_fragments: 0, kept_fragments: 3 })],
+    all_ok: true,
+    ms: 1600,
+    ...over,
+  };
+}
+
+/** A server package opened as a studio package. */
+export function importOutput(over: Partial<ImportOutput_Serialize> = {}): ImportOutput_Serialize {
+  return {
+    dir: "/home/admin/ocs-packages/imported/Firefox 128",
+    manifest_file: "/home/admin/ocs-packages/imported/Firefox 128/package.toml",
+    manifest: manifest(),
+    server_id: "1700000002",
+    files: 3,
+    archive_bytes: 3482,
+    digest: "6a6e38904e01a1dcddfc0e2758e4e517",
+    fragments: 1,
+    unmapped: [],
+    ...over,
+  };
 }
