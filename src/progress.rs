@@ -16,6 +16,10 @@ pub enum Stage {
     /// Talking to the server: checks before and after an upload.
     Checking,
     Uploading,
+    /// Fetching from a server (importing a package).
+    Downloading,
+    /// Waiting for a scheduled time (`done`/`total`: seconds waited of the wait; `current`: the time, HH:MM).
+    Waiting,
     Activating,
     Done,
 }

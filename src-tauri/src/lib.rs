@@ -560,15 +560,62 @@ async fn ssh_trust(target: SshTarget, fingerprint: String) -> Result<HostKeyInfo
 /// Keeps an SSH password in the keyring once the server accepted it.
 #[tauri::command]
 #[specta::specta]
-async fn ssh_save_password(target: SshTarget, password: String) -> Result<String, AppError> {
-    Ok(ssh::save_password(&target, &password).await?.describe().to_string())
+async fn ssh_save_password(target: SshTarget, password: String) -> Result<ocs_studio::credentials::Store, AppError> {
+    Ok(ssh::save_password(&target, &password).await?)
 }
 
 /// Keeps a key file's passphrase in the keyring once it opened the key.
 #[tauri::command]
 #[specta::specta]
-fn ssh_save_passphrase(key: String, passphrase: String) -> Result<String, AppError> {
-    Ok(ssh::save_passphrase(Path::new(&key), &passphrase)?.describe().to_string())
+fn ssh_save_passphrase(key: String, passphrase: String) -> Result<ocs_studio::credentials::Store, AppError> {
+    Ok(ssh::save_passphrase(Path::new(&key), &passphrase)?)
+}
+
+/// Reads `[user@]host[:port]` as the core does (the user defaults to `default_user`).
+#[tauri::command]
+#[specta::specta]
+fn ssh_parse_target(text: String, default_user: String) -> Result<SshTarget, AppError> {
+    Ok(SshTarget::parse(&text, &default_user)?)
+}
+
+/// Checks an SSH server: known host key, login, and the folder `dir` when given (exists, writable, free space).
+#[tauri::command]
+#[specta::specta]
+async fn ssh_check(target: SshTarget, dir: Option<String>) -> Result<ssh::CheckOutput, AppError> {
+    Ok(ssh::check(&target, dir.as_deref()).await?)
+}
+
+/// The server groups of the OCS server reached over SSH.
+#[tauri::command]
+#[specta::specta]
+async fn group_list(ssh: ocs::ServerSsh) -> Result<Vec<ocs::ServerGroup>, AppError> {
+    Ok(ocs::server_groups(&ssh).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn group_create(ssh: ocs::ServerSsh, request: ocs::CreateGroupRequest) -> Result<ocs::ServerGroup, AppError> {
+    Ok(ocs::create_group(&ssh, &request).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn group_delete(ssh: ocs::ServerSsh, name: String) -> Result<(), AppError> {
+    Ok(ocs::delete_group(&ssh, &name).await?)
+}
+
+/// Activates a package on every server of a group (`info_location` None: the console's default).
+#[tauri::command]
+#[specta::specta]
+async fn group_activate(ssh: ocs::ServerSsh, server_id: String, group: String, info_location: Option<String>) -> Result<Vec<ocs::GroupActivation>, AppError> {
+    Ok(ocs::activate_on_group(&ssh, &server_id, &group, info_location.as_deref()).await?)
+}
+
+/// Assigns a package activated on a group with the "same subnet" rule; the computers left out are named.
+#[tauri::command]
+#[specta::specta]
+async fn group_assign(ssh: ocs::ServerSsh, request: ocs::SubnetAssignRequest) -> Result<ocs::SubnetAssignReport, AppError> {
+    Ok(ocs::assign_same_subnet(&ssh, &request).await?)
 }
 
 /// Opens a package of the server as a studio package (files, package.toml, the archive kept as it was).
@@ -636,6 +683,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ssh_trust,
         ssh_save_password,
         ssh_save_passphrase,
+        ssh_parse_target,
+        ssh_check,
+        group_list,
+        group_create,
+        group_delete,
+        group_activate,
+        group_assign,
         import_server_package
     ])
 }

@@ -319,7 +319,7 @@ pub async fn import_package(c: &Console, req: &ImportRequest, progress: &dyn Pro
                 }
                 size += chunk.len() as u64;
                 total += chunk.len() as u64;
-                progress.report(Progress { stage: Stage::Uploading, done: total, total: 0, current: Some(format!("fragment {i}/{frags}")) });
+                progress.report(Progress { stage: Stage::Downloading, done: total, total: 0, current: Some(format!("{i}/{frags}")) });
             }
             if i == 1 {
                 first_size = size;

@@ -230,12 +230,12 @@ pub async fn copy(req: &CopyRequest, relays: &[Relay], progress: &dyn ProgressSi
     if let Some(at) = &req.at {
         let wait = until_time_of_day(at)?;
         tracing::info!(at, seconds = wait.as_secs(), "waiting for the scheduled copy");
-        let end = Instant::now() + wait;
+        let (start, end) = (Instant::now(), Instant::now() + wait);
         while Instant::now() < end {
             if cancel.is_cancelled() {
                 return Err(RelayError::Cancelled);
             }
-            progress.report(Progress { stage: Stage::Checking, done: 0, total: 0, current: Some(format!("waiting until {at}")) });
+            progress.report(Progress { stage: Stage::Waiting, done: start.elapsed().as_secs(), total: wait.as_secs(), current: Some(at.clone()) });
             tokio::time::sleep((end - Instant::now()).min(Duration::from_secs(1))).await;
         }
     }

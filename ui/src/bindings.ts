@@ -91,9 +91,21 @@ export const commands = {
 	/**  Accepts a host key once the admin compared its fingerprint. */
 	sshTrust: (target: SshTarget_Deserialize, fingerprint: string) => typedError<HostKeyInfo_Serialize, AppError>(__TAURI_INVOKE("ssh_trust", { target, fingerprint })),
 	/**  Keeps an SSH password in the keyring once the server accepted it. */
-	sshSavePassword: (target: SshTarget_Deserialize, password: string) => typedError<string, AppError>(__TAURI_INVOKE("ssh_save_password", { target, password })),
+	sshSavePassword: (target: SshTarget_Deserialize, password: string) => typedError<Store, AppError>(__TAURI_INVOKE("ssh_save_password", { target, password })),
 	/**  Keeps a key file's passphrase in the keyring once it opened the key. */
-	sshSavePassphrase: (key: string, passphrase: string) => typedError<string, AppError>(__TAURI_INVOKE("ssh_save_passphrase", { key, passphrase })),
+	sshSavePassphrase: (key: string, passphrase: string) => typedError<Store, AppError>(__TAURI_INVOKE("ssh_save_passphrase", { key, passphrase })),
+	/**  Reads `[user@]host[:port]` as the core does (the user defaults to `default_user`). */
+	sshParseTarget: (text: string, defaultUser: string) => typedError<SshTarget_Serialize, AppError>(__TAURI_INVOKE("ssh_parse_target", { text, defaultUser })),
+	/**  Checks an SSH server: known host key, login, and the folder `dir` when given (exists, writable, free space). */
+	sshCheck: (target: SshTarget_Deserialize, dir: string | null) => typedError<CheckOutput_Serialize, AppError>(__TAURI_INVOKE("ssh_check", { target, dir })),
+	/**  The server groups of the OCS server reached over SSH. */
+	groupList: (ssh: ServerSsh_Deserialize) => typedError<ServerGroup[], AppError>(__TAURI_INVOKE("group_list", { ssh })),
+	groupCreate: (ssh: ServerSsh_Deserialize, request: CreateGroupRequest_Deserialize) => typedError<ServerGroup, AppError>(__TAURI_INVOKE("group_create", { ssh, request })),
+	groupDelete: (ssh: ServerSsh_Deserialize, name: string) => typedError<null, AppError>(__TAURI_INVOKE("group_delete", { ssh, name })),
+	/**  Activates a package on every server of a group (`info_location` None: the console's default). */
+	groupActivate: (ssh: ServerSsh_Deserialize, serverId: string, group: string, infoLocation: string | null) => typedError<GroupActivation[], AppError>(__TAURI_INVOKE("group_activate", { ssh, serverId, group, infoLocation })),
+	/**  Assigns a package activated on a group with the "same subnet" rule; the computers left out are named. */
+	groupAssign: (ssh: ServerSsh_Deserialize, request: SubnetAssignRequest_Deserialize) => typedError<SubnetAssignReport, AppError>(__TAURI_INVOKE("group_assign", { ssh, request })),
 	/**  Opens a package of the server as a studio package (files, package.toml, the archive kept as it was). */
 	importServerPackage: (key: string, request: ImportRequest_Deserialize, onProgress: Channel<Progress_Deserialize>) => typedError<ImportOutput_Serialize, AppError>(__TAURI_INVOKE("import_server_package", { key, request, onProgress })),
 };
@@ -397,6 +409,22 @@ export type CopyStatus =
 /**  Already there, complete: verified, nothing sent. */
 "already_there" | "failed";
 
+export type CreateGroupRequest = CreateGroupRequest_Serialize | CreateGroupRequest_Deserialize;
+
+export type CreateGroupRequest_Deserialize = {
+	name: string,
+	description?: string,
+	/**  The redistribution servers (each must be a computer OCS knows: matched by name, else by address). */
+	relays: Relay_Deserialize[],
+};
+
+export type CreateGroupRequest_Serialize = {
+	name: string,
+	description: string,
+	/**  The redistribution servers (each must be a computer OCS knows: matched by name, else by address). */
+	relays: Relay_Serialize[],
+};
+
 /**  What the Deploy screen and `deploy` start from. */
 export type DeployDefaults = DeployDefaults_Serialize | DeployDefaults_Deserialize;
 
@@ -647,6 +675,28 @@ export type GateVerdict =
 "below_threshold" | 
 /**  The previous ring did well enough. */
 "passed";
+
+/**  One activation row written for a group member. */
+export type GroupActivation = {
+	enable_id: string,
+	computer: string,
+	pack_loc: string,
+	/**  False when the package was already activated on that member (kept as it was). */
+	added: boolean,
+};
+
+/**  A member of a server group: a computer known to OCS, and where agents fetch packages from it. */
+export type GroupMember = {
+	hardware_id: number,
+	/**  The computer's name in OCS. */
+	computer: string,
+	ip: string,
+	/**  The fragment location agents get (host/path; `$IP$` and `$NAME$` are replaced by the server). */
+	url: string,
+	/**  The folder packages go to on it. */
+	folder: string,
+	subnets: string[],
+};
 
 /**  A server's host key as first seen, for the "do you trust it?" question. */
 export type HostKeyInfo = HostKeyInfo_Serialize | HostKeyInfo_Deserialize;
@@ -1660,6 +1710,13 @@ export type Script_Serialize = { template: "msi-install"; msi: string; transform
 /**  Write a verbose msiexec log to %TEMP%\<name>.log. */
 log: boolean } | { template: "msi-uninstall"; product_code: string; ui: MsiUi } | { template: "exe-silent"; exe: string; args: string } | { template: "command"; line: string };
 
+export type ServerGroup = {
+	id: number,
+	name: string,
+	description: string,
+	members: GroupMember[],
+};
+
 /**  A package as the console lists it. */
 export type ServerPackage = {
 	/**  The FILEID (the package's id on the server). */
@@ -1835,7 +1892,11 @@ export type SshTarget_Serialize = {
 /**  What a long job is doing right now. */
 export type Stage = "scanning" | "compressing" | "fragmenting" | "verifying" | 
 /**  Talking to the server: checks before and after an upload. */
-"checking" | "uploading" | "activating" | "done";
+"checking" | "uploading" | 
+/**  Fetching from a server (importing a package). */
+"downloading" | 
+/**  Waiting for a scheduled time (`done`/`total`: seconds waited of the wait; `current`: the time, HH:MM). */
+"waiting" | "activating" | "done";
 
 export type StateCount = {
 	state: string,
@@ -1879,6 +1940,35 @@ export type StepDetail =
 export type Store = "environment" | "keyring" | 
 /**  The Linux kernel keyring of this login session (no Secret Service was available). */
 "session_keyring";
+
+export type SubnetAssignReport = {
+	assigned: SubnetAssignment[],
+	/**  Computers that already had this package (any member): left as they were. */
+	already: string[],
+	unmatched: UnmatchedComputer[],
+};
+
+export type SubnetAssignRequest = SubnetAssignRequest_Serialize | SubnetAssignRequest_Deserialize;
+
+export type SubnetAssignRequest_Deserialize = {
+	server_id: string,
+	group: string,
+	filter: ComputerFilter_Deserialize,
+};
+
+export type SubnetAssignRequest_Serialize = {
+	server_id: string,
+	group: string,
+	filter: ComputerFilter_Serialize,
+};
+
+export type SubnetAssignment = {
+	computer: string,
+	tag: string,
+	subnet: string,
+	/**  The group member it will download from. */
+	server: string,
+};
 
 /**  A success exit code of the agent, for the screen's list. */
 export type SuccessCode = {
@@ -1944,6 +2034,14 @@ export type Template_Serialize = {
 	can_abort: boolean,
 	can_delay: boolean,
 	builtin: boolean,
+};
+
+/**  A computer of the selection that no group member serves: named, with its subnets, so the admin can act. */
+export type UnmatchedComputer = {
+	id: number,
+	name: string,
+	tag: string,
+	subnets: string[],
 };
 
 /**  The largest archive the console accepts, and whether it was read from the server or assumed. */

@@ -367,6 +367,8 @@ pub fn progress_bar() -> (ProgressBar, impl Fn(Progress) + Send + Sync) {
             Stage::Verifying => "verifying",
             Stage::Checking => "checking",
             Stage::Uploading => "uploading",
+            Stage::Downloading => "downloading",
+            Stage::Waiting => "waiting",
             Stage::Activating => "activating",
             Stage::Done => "done",
         };

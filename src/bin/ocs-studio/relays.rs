@@ -537,8 +537,8 @@ impl MultiBars {
             if p.stage == ocs_studio::Stage::Done {
                 b.set_message("verified");
             }
-        } else if let Some((_, b)) = self.bars.first() {
-            b.set_message(name.clone()); // "waiting until 18:00"
+        } else if let (ocs_studio::Stage::Waiting, Some((_, b))) = (&p.stage, self.bars.first()) {
+            b.set_message(format!("waiting until {name} ({} s left)", p.total.saturating_sub(p.done)));
         }
     }
 
