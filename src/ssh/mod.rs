@@ -210,7 +210,15 @@ impl client::Handler for Client {
 }
 
 fn config() -> Arc<client::Config> {
+    use russh::cipher;
+    // AES-GCM first: it runs on the CPU's AES instructions, where ChaCha20 (russh's first choice) is computed in
+    // software — the cipher is what limits a copy on a fast link.
+    let preferred = russh::Preferred {
+        cipher: std::borrow::Cow::Borrowed(&[cipher::AES_256_GCM, cipher::AES_128_GCM, cipher::CHACHA20_POLY1305, cipher::AES_256_CTR, cipher::AES_128_CTR]),
+        ..russh::Preferred::DEFAULT
+    };
     Arc::new(client::Config {
+        preferred,
         inactivity_timeout: Some(Duration::from_secs(120)),
         keepalive_interval: Some(Duration::from_secs(15)),
         keepalive_max: 4,

@@ -34,17 +34,42 @@ export function seconds(ms: number | null | undefined, lang: Lang): string {
 }
 
 /** What a progress card shows: stage, amounts, percentage and the current file or step. `words`: the job's own
- * words for some stages (a copy to a redistribution server is no upload to the console). */
+ * words for some stages (a copy to a redistribution server is no upload to the console). A wait for a scheduled time
+ * (`waiting`: seconds waited of the wait, `current` the time) and a download (`downloading`: `current` the fragment
+ * "i/n", no total) are worded from their figures. */
 export function progressLine(t: Dict, lang: Lang, p: Progress | undefined, fallbackStage: Progress["stage"], words: Partial<Record<Stage, string>> = {}) {
   const total = p?.total ?? 0;
   const done = p?.done ?? 0;
   const stage = p?.stage ?? fallbackStage;
+  const percent = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
+  if (stage === "waiting" && p?.current) {
+    return { stage: t.waitingUntil(p.current, total > 0 ? waitLeft(total - done, lang) : undefined), amount: "", percent, current: "" };
+  }
+  if (stage === "downloading") {
+    return {
+      stage: words[stage] ?? t.stages[stage],
+      amount: total > 0 ? `${formatSize(done, lang)} / ${formatSize(total, lang)}` : done > 0 ? formatSize(done, lang) : "",
+      percent,
+      current: p?.current ? t.fragmentOf(p.current) : "",
+    };
+  }
   return {
     stage: words[stage] ?? t.stages[stage] ?? p?.stage ?? "",
     amount: total > 0 ? `${formatSize(done, lang)} / ${formatSize(total, lang)}` : "",
-    percent: total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0,
+    percent,
     current: p?.current ? stepName(t, p.current) : "",
   };
+}
+
+/** What is left of a wait, as a clock says it: "45 s", "12 min", "2 h 03" (minutes rounded up). */
+export function waitLeft(sec: number, lang: Lang): string {
+  const s = Math.max(0, Math.round(sec));
+  if (s < 60) return `${s} s`;
+  const m = Math.ceil(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${String(m % 60).padStart(2, "0")}`;
+  return duration(s, lang);
 }
 
 /** A publication step's detail in the window's language, from the figures the core reports. */

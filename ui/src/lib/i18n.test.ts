@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { count, dictionaries, formatSize, headline, initialLang, stepName } from "./i18n";
-import { actionText, gateText, percent, progressLine, rootEntries, seconds, stepDetail } from "./format";
+import { actionText, gateText, percent, progressLine, rootEntries, seconds, stepDetail, waitLeft } from "./format";
 import { throttleProgress } from "./progress";
 import { progress, publishReport } from "../test/fakes";
 
@@ -120,6 +120,41 @@ describe("format", () => {
     expect(seconds(12500, "en")).toBe("12.5 s");
     expect(percent(1, 4)).toBe(25);
     expect(percent(1, 0)).toBe(0);
+  });
+});
+
+describe("the stages of a download and of a wait", () => {
+  it("words a scheduled wait from its figures: the time, and what is left, in both languages", () => {
+    // 7980 s to wait, 600 s waited: 2 h 03 left.
+    expect(progressLine(fr, "fr", progress("waiting", 600, 7980, "18:00"), "checking")).toEqual({
+      stage: "En attente jusqu'à 18:00 (reste 2 h 03)",
+      amount: "",
+      percent: 8,
+      current: "",
+    });
+    expect(progressLine(en, "en", progress("waiting", 600, 7980, "18:00"), "checking").stage).toBe("Waiting until 18:00 (2 h 03 left)");
+    expect(progressLine(fr, "fr", progress("waiting", 7950, 7980, "18:00"), "checking").stage).toBe("En attente jusqu'à 18:00 (reste 30 s)");
+    expect(progressLine(en, "en", progress("waiting", 0, 600, "06:30"), "checking").stage).toBe("Waiting until 06:30 (10 min left)");
+    expect(progressLine(fr, "fr", progress("waiting", 0, 0, "06:30"), "checking").stage).toBe("En attente jusqu'à 06:30");
+    expect(waitLeft(61, "fr")).toBe("2 min");
+    expect(waitLeft(3600, "en")).toBe("1 h 00");
+  });
+
+  it("words a download: the stage, the fragment i/n, and what came down when no total is known", () => {
+    expect(progressLine(fr, "fr", progress("downloading", 3 * 1048576, 0, "2/4"), "checking")).toEqual({
+      stage: "Téléchargement depuis le serveur",
+      amount: "3 Mio",
+      percent: 0,
+      current: "Fragment 2/4",
+    });
+    expect(progressLine(en, "en", progress("downloading", 1024, 4096, "1/4"), "checking")).toEqual({
+      stage: "Downloading from the server",
+      amount: "1 KiB / 4 KiB",
+      percent: 25,
+      current: "Fragment 1/4",
+    });
+    expect(fr.stages.waiting).toBe("En attente");
+    expect(en.stages.downloading).toBe("Downloading from the server");
   });
 });
 

@@ -16,7 +16,7 @@ import {
 } from "../bindings";
 import { nav } from "./nav.svelte";
 import { progressChannelPer } from "./progress";
-import { FIXABLE, parseTarget, SshFix } from "./ssh.svelte";
+import { FIXABLE, readTarget, SshFix } from "./ssh.svelte";
 
 const MIB = 1048576;
 
@@ -54,8 +54,8 @@ class Relays {
   /** The servers of the running copy, in the list's order, and each one's last report. */
   targets = $state.raw<string[]>([]);
   bars = $state.raw<Record<string, Progress>>({});
-  /** The copy waits for this time of day. */
-  waitingFor = $state<string | undefined>();
+  /** The copy's wait for its time of day (the core's `waiting` reports), until the first server's report. */
+  wait = $state.raw<Progress | undefined>();
   copied = $state.raw<CopyOutput | undefined>();
   copyError = $state.raw<AppError | undefined>();
   schedule = $state<string | undefined>();
@@ -87,7 +87,7 @@ class Relays {
     this.copying = false;
     this.targets = [];
     this.bars = {};
-    this.waitingFor = undefined;
+    this.wait = undefined;
     this.copied = undefined;
     this.copyError = undefined;
     this.schedule = undefined;
@@ -146,23 +146,30 @@ class Relays {
     else this.setList(r.data);
   }
 
-  /** Adds the server of the form (or changes the one of that name). Empty fields take what the help says. */
+  /**
+   * Adds the server of the form (or changes the one of that name). The address is read by the core (the default user
+   * when none is typed); the other fields go as typed, and the core's validation answers for them. Two fields have a
+   * default the core's save has no way to give (its list import applies the same rule): no name, the host's; no
+   * address for the agents, <host>/download.
+   */
   async save(): Promise<void> {
     if (this.adding) return;
     const f = this.add;
     for (const k of ["name", "address", "key", "dir", "url"] as const) f[k] = f[k].trim();
-    const target = parseTarget(f.address, this.defaults?.user ?? "");
-    if (!target) {
-      this.addError = { code: "bad_target", message: f.address };
-      return;
-    }
-    const host = target.host.includes(":") ? `[${target.host}]` : target.host;
     this.adding = true;
     this.addError = undefined;
+    const read = await readTarget(f.address, this.defaults?.user ?? "");
+    if (read.error) {
+      this.adding = false;
+      this.addError = read.error;
+      return;
+    }
+    const target = read.target;
+    const host = target.host.includes(":") ? `[${target.host}]` : target.host;
     const r = await commands.relaySave({
       name: f.name || target.host,
       ssh: { ...target, key: f.key || null },
-      download_dir: f.dir || (this.defaults?.download_dir ?? ""),
+      download_dir: f.dir,
       url: f.url || `${host}/download`,
     });
     this.adding = false;
@@ -271,17 +278,18 @@ class Relays {
     this.copyError = undefined;
     this.targets = req.relays;
     this.bars = {};
-    this.waitingFor = undefined;
+    this.wait = undefined;
     const channel = progressChannelPer((p) => {
       if (!this.copying) return;
-      if (p.current && names.has(p.current)) {
-        this.waitingFor = undefined;
+      if (p.stage === "waiting") this.wait = p;
+      else if (p.current && names.has(p.current)) {
+        this.wait = undefined;
         this.bars = { ...this.bars, [p.current]: p };
-      } else if (req.at) this.waitingFor = req.at; // the core's wait for the time of day
+      }
     });
     const r = await commands.relayCopy(req, channel);
     this.copying = false;
-    this.waitingFor = undefined;
+    this.wait = undefined;
     if (r.status === "error") this.copyError = r.error;
     else this.copied = r.data;
   }

@@ -5,6 +5,7 @@ import {
   commands,
   type AppError,
   type BuildReport,
+  type CheckOutput,
   type Computer,
   type DeployOutcome,
   type ImportOutput,
@@ -21,7 +22,7 @@ import {
 import { joinPath } from "./format";
 import { nav } from "./nav.svelte";
 import { progressChannel } from "./progress";
-import { FIXABLE, parseTarget, SshFix, targetText } from "./ssh.svelte";
+import { FIXABLE, readTarget, SshFix, targetText } from "./ssh.svelte";
 
 /** A package on the server, as deploy and results refer to it. */
 export type Pkg = { server_id: string; name: string };
@@ -106,6 +107,17 @@ export class ServerImport {
   }
 }
 
+/**
+ * The check of the OCS server's SSH access ("Vérifier" on the connection card): what the core found (host key, login,
+ * download folder), or its refusal with what the admin can do about it (trust the key, give a password or passphrase).
+ */
+export class SshAccessCheck {
+  running = $state(false);
+  result = $state.raw<CheckOutput | undefined>();
+  error = $state.raw<AppError | undefined>();
+  fix = $state.raw<SshFix | undefined>();
+}
+
 // The SSH access to the OCS server: `sshTarget` as typed (user@host[:port]), the key file and the download folder
 // (empty: the core's defaults); `sshDb` keeps a saved server's dbconfig.inc.php path, which the window does not edit.
 const blankForm = () => ({ url: "", user: "", ca: "", password: "", remember: true, sshTarget: "", sshKey: "", sshDir: "", sshDb: "" });
@@ -116,8 +128,10 @@ class Server {
   connecting = $state(false);
   /** Why the connection failed. */
   error = $state.raw<AppError | undefined>();
-  /** The SSH access given with the current session (direct publishing). */
+  /** The SSH access given with the current session (direct publishing, server groups): what was sent at connection. */
   ssh = $state.raw<ServerSsh_Deserialize | undefined>();
+  /** The last check of the SSH access. */
+  sshCheck = $state.raw(new SshAccessCheck());
   saved = $state.raw<ServerSpec[]>([]);
   savedError = $state.raw<AppError | undefined>();
   packages = $state.raw<ServerPackage[] | undefined>();
@@ -134,6 +148,7 @@ class Server {
     this.form = blankForm();
     this.session = undefined;
     this.ssh = undefined;
+    this.sshCheck = new SshAccessCheck();
     this.imp = undefined;
     this.connecting = false;
     this.error = undefined;
@@ -170,16 +185,16 @@ class Server {
     this.form.sshDb = ssh?.db_config ?? "";
   }
 
-  /** The SSH access as typed: undefined when none; `bad_target` when the address cannot be read. */
-  private sshSpec(): { ssh?: ServerSsh_Deserialize; error?: AppError } {
+  /** The SSH access as typed: undefined when none; the core's `bad_target` when it cannot read the address. */
+  private async sshSpec(): Promise<{ ssh?: ServerSsh_Deserialize; error?: AppError }> {
     const f = this.form;
     f.sshTarget = f.sshTarget.trim();
     f.sshKey = f.sshKey.trim();
     f.sshDir = f.sshDir.trim();
     if (!f.sshTarget) return {};
-    const target = parseTarget(f.sshTarget);
-    if (!target) return { error: { code: "bad_target", message: f.sshTarget } };
-    return { ssh: { target: { ...target, key: f.sshKey || null }, download_dir: f.sshDir || null, db_config: f.sshDb || null } };
+    const read = await readTarget(f.sshTarget);
+    if (read.error) return { error: read.error };
+    return { ssh: { target: { ...read.target, key: f.sshKey || null }, download_dir: f.sshDir || null, db_config: f.sshDb || null } };
   }
 
   /** Forgets a server: its place in the list and its saved password. */
@@ -197,13 +212,14 @@ class Server {
     f.url = f.url.trim();
     f.user = f.user.trim();
     f.ca = f.ca.trim();
-    const { ssh, error } = this.sshSpec();
+    this.connecting = true;
+    this.error = undefined;
+    const { ssh, error } = await this.sshSpec();
     if (error) {
+      this.connecting = false;
       this.error = error;
       return;
     }
-    this.connecting = true;
-    this.error = undefined;
     const spec = { url: f.url, user: f.user, ca: f.ca || null, ...(ssh ? { ssh } : {}) };
     const r = await commands.connectServer({ spec, password: f.password || null, remember: f.remember });
     this.connecting = false;
@@ -214,6 +230,7 @@ class Server {
     }
     this.session = r.data;
     this.ssh = ssh;
+    this.sshCheck = new SshAccessCheck();
     this.packages = undefined;
     if (nav.screen === "server") void this.loadPackages();
     if (nav.screen === "results" && this.target) void this.loadStats(this.target);
@@ -222,7 +239,53 @@ class Server {
   disconnect(): void {
     this.session = undefined;
     this.ssh = undefined;
+    this.sshCheck = new SshAccessCheck();
     this.packages = undefined;
+  }
+
+  /**
+   * Checks the SSH access (the one of the session, else the one typed in the form): the server's key, the login, and
+   * the download folder when one is given. An unknown key is read at once for the trust question (nothing is trusted
+   * but by the admin's click); a refused login or a locked key offers the password or the passphrase. A kept fix
+   * checks again.
+   */
+  async checkSsh(): Promise<void> {
+    const c = this.sshCheck;
+    if (c.running) return;
+    c.running = true;
+    c.error = undefined;
+    c.result = undefined;
+    let ssh = this.session ? this.ssh : undefined;
+    if (!ssh) {
+      const spec = await this.sshSpec();
+      if (spec.error) {
+        c.running = false;
+        c.error = spec.error;
+        c.fix = undefined;
+        return;
+      }
+      ssh = spec.ssh;
+    }
+    if (!ssh) {
+      c.running = false;
+      return;
+    }
+    const target = ssh.target;
+    const r = await commands.sshCheck(target, ssh.download_dir || null);
+    c.running = false;
+    if (r.status === "ok") {
+      c.result = r.data;
+      c.fix = undefined;
+      return;
+    }
+    c.error = r.error;
+    if (!(FIXABLE as readonly string[]).includes(r.error.code)) {
+      c.fix = undefined;
+      return;
+    }
+    const fix = new SshFix(target, undefined, () => this.checkSsh());
+    c.fix = fix;
+    if (r.error.code === "ssh_unknown_host") await fix.showKey();
   }
 
   async loadPackages(): Promise<void> {

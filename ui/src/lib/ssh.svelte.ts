@@ -1,42 +1,15 @@
-// SSH as the window shows it: the address the admin types (`[user@]host[:port]`) read into the core's SshTarget, and
-// what the admin can do when the core refuses a server: compare and trust its host key, give a password or a key's
+// SSH as the window shows it: the address the admin types (`[user@]host[:port]`), read by the core into its SshTarget,
+// and what the admin can do when the core refuses a server: compare and trust its host key, give a password or a key's
 // passphrase. The core checks everything (host keys, logins, secrets); the window only asks and passes on.
-import { commands, type AppError, type HostKeyInfo, type SshTarget, type SshTarget_Deserialize } from "../bindings";
+import { commands, type AppError, type HostKeyInfo, type Store, type SshTarget, type SshTarget_Deserialize } from "../bindings";
 
 /**
- * Reads `[user@]host[:port]` as the core does (IPv6 in brackets: `[::1]:2222`; port 22 by default; the user
- * `defaultUser` when none is typed). Undefined when it cannot be read: the caller reports `bad_target`.
+ * Reads `[user@]host[:port]` with the core (`ssh_parse_target`; the user `defaultUser` when none is typed): the
+ * target, or the core's `bad_target` refusal to show.
  */
-export function parseTarget(text: string, defaultUser = ""): SshTarget_Deserialize | undefined {
-  const t = text.trim();
-  const at = t.lastIndexOf("@");
-  const user = at < 0 ? defaultUser : t.slice(0, at);
-  const rest = at < 0 ? t : t.slice(at + 1);
-  if (!user) return undefined;
-  let host: string;
-  let port: string | undefined;
-  if (rest.startsWith("[")) {
-    const close = rest.indexOf("]");
-    if (close < 0) return undefined;
-    host = rest.slice(1, close);
-    const after = rest.slice(close + 1);
-    if (after.startsWith(":")) port = after.slice(1);
-    else if (after !== "") return undefined;
-  } else if ((rest.match(/:/g) ?? []).length > 1) {
-    host = rest; // a bare IPv6 address
-  } else {
-    const colon = rest.indexOf(":");
-    host = colon < 0 ? rest : rest.slice(0, colon);
-    port = colon < 0 ? undefined : rest.slice(colon + 1);
-  }
-  if (!host || /[\s/]/.test(host)) return undefined;
-  let n = 22;
-  if (port !== undefined) {
-    if (!/^\d{1,5}$/.test(port)) return undefined;
-    n = Number(port);
-    if (n < 1 || n > 65535) return undefined;
-  }
-  return { host, port: n, user };
+export async function readTarget(text: string, defaultUser = ""): Promise<{ target: SshTarget_Deserialize; error?: undefined } | { target?: undefined; error: AppError }> {
+  const r = await commands.sshParseTarget(text, defaultUser);
+  return r.status === "error" ? { error: r.error } : { target: r.data };
 }
 
 /** A target as the admin types it: `user@host`, `:port` when not 22, an IPv6 host in brackets. */
@@ -66,7 +39,7 @@ export class SshFix {
   passphrase = $state("");
   keyFile = $state("");
   /** Where the password or passphrase was kept, once the core accepted it. */
-  saved = $state<string | undefined>();
+  saved = $state<Store | undefined>();
   readonly target: SshTarget_Deserialize;
   private readonly after?: () => Promise<void> | void;
 

@@ -1,27 +1,20 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Progress } from "../bindings";
-import { progress } from "../test/fakes";
+import { commands, type Progress } from "../bindings";
+import { err, progress } from "../test/fakes";
 import { joinPath } from "./format";
 import { progressChannelPer } from "./progress";
-import { parseTarget, targetText } from "./ssh.svelte";
+import { readTarget, targetText } from "./ssh.svelte";
 
 vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
 vi.mock("@tauri-apps/api/core", async () => (await import("../test/fakes")).coreMock());
 
 describe("SSH addresses", () => {
-  it("reads user@host[:port] as the core does", () => {
-    expect(parseTarget("root@ocs.example.com")).toEqual({ host: "ocs.example.com", port: 22, user: "root" });
-    expect(parseTarget(" ocs@relais-pau.example.org:2222 ")).toEqual({ host: "relais-pau.example.org", port: 2222, user: "ocs" });
-    expect(parseTarget("relais.example.org", "root")).toEqual({ host: "relais.example.org", port: 22, user: "root" });
-    expect(parseTarget("a@b@10.0.0.1:22")).toEqual({ host: "10.0.0.1", port: 22, user: "a@b" });
-    expect(parseTarget("root@[::1]:2222")).toEqual({ host: "::1", port: 2222, user: "root" });
-    expect(parseTarget("root@fe80::1")).toEqual({ host: "fe80::1", port: 22, user: "root" });
-  });
-
-  it("refuses what it cannot read", () => {
-    for (const bad of ["", "relais.example.org", "root@", "@host", "root@host:0", "root@host:65536", "root@host:ssh", "root@host/dl", "root@[::1", "root@[::1]x", "root@my host"]) {
-      expect(parseTarget(bad), bad).toBeUndefined();
-    }
+  it("are read by the core, its refusal passed on as it is", async () => {
+    expect(await readTarget(" ocs@relais-pau.example.org:2222 ", "root")).toEqual({ target: { host: "relais-pau.example.org", port: 2222, user: "ocs" } });
+    expect(vi.mocked(commands).sshParseTarget).toHaveBeenCalledWith(" ocs@relais-pau.example.org:2222 ", "root");
+    vi.mocked(commands).sshParseTarget.mockResolvedValueOnce(err("bad_target", "'root@host:0' is not an SSH address (the port is not a number from 1 to 65535)"));
+    expect(await readTarget("root@host:0")).toEqual({ error: { code: "bad_target", message: "'root@host:0' is not an SSH address (the port is not a number from 1 to 65535)" } });
+    expect(vi.mocked(commands).sshParseTarget).toHaveBeenLastCalledWith("root@host:0", "");
   });
 
   it("writes a target back as the admin types it", () => {

@@ -1,13 +1,14 @@
 // The app's state in one place: the screen (nav), the local work (studio), the server work (server), the
-// redistribution servers (relays), and the rules of the rail: which step can be opened now, and what opening it does.
+// redistribution servers (relays) and the OCS server's groups of them (groups), and the rules of the rail: which step can be opened now, and what opening it does.
 import { commands, type ServerPackage } from "../bindings";
+import { groups } from "./groups.svelte";
 import { nav } from "./nav.svelte";
 import { relays } from "./relay.svelte";
 import { server } from "./server.svelte";
 import type { ScreenId } from "./steps";
 import { studio } from "./studio.svelte";
 
-export { nav, relays, server, studio };
+export { groups, nav, relays, server, studio };
 
 /** A job the core runs for the current screen (cancelled with `cancel_build`): no other screen meanwhile. */
 export function busy(): boolean {
@@ -76,6 +77,8 @@ export function go(id: ScreenId): void {
       return;
     case "relays":
       void relays.open(studio.report?.dir, published());
+      // The server groups need the OCS server's SSH access, as sent when connecting.
+      if (server.session && server.ssh) void groups.open(server.ssh, server.pub?.report?.server_id);
       return;
     case "publish":
       if (studio.report) server.openPublish(studio.report);
@@ -114,4 +117,5 @@ export function resetState(): void {
   studio.reset();
   server.reset();
   relays.reset();
+  groups.reset();
 }

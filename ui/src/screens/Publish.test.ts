@@ -211,7 +211,7 @@ describe("Publish screen: direct publishing over SSH", () => {
     await fireEvent.click(document.getElementById("publish-ssh-save")!);
     await settle();
     expect(cmd.sshSavePassword).toHaveBeenCalledWith(ssh.target, "secret");
-    expect(document.getElementById("publish-ssh-saved")!.textContent).toBe("✔ Enregistré (the system keyring).");
+    expect(document.getElementById("publish-ssh-saved")!.textContent).toBe("✔ Enregistré dans le trousseau du système.");
   });
 
   it("offers no SSH fix when the connection has no SSH access", async () => {

@@ -1,14 +1,16 @@
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import { commands, type Progress } from "../bindings";
 import { locale } from "../lib/locale.svelte";
-import { canOpen, go, nav, server, studio } from "../lib/state.svelte";
+import { canOpen, go, groups, nav, resetState, server, studio } from "../lib/state.svelte";
 import {
   buildReport,
   copyOutput,
   copyResult,
   err,
+  group,
   hostKey,
+  member,
   ok,
   progress,
   relayCheckFailed,
@@ -31,6 +33,12 @@ const click = async (id: string) => {
   await settle();
 };
 type CopyAnswer = Awaited<ReturnType<typeof commands.relayCopy>>;
+
+/** Unmounts the screen and forgets the state, for a second opening in the same test. */
+function cleanupScreen(): void {
+  cleanup();
+  resetState();
+}
 
 async function fill(id: string, value: string): Promise<void> {
   await fireEvent.input(input(id), { target: { value } });
@@ -68,13 +76,14 @@ describe("Relais screen: the list", () => {
     expect((document.getElementById("check-relays") as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it("adds a server: the address read into its SSH target, empty fields as the help says", async () => {
+  it("adds a server: the address read by the core into its SSH target, empty fields as the help says", async () => {
     await open();
     expect(input("add-dir").value).toBe("/var/www/download"); // relay_defaults
     await fill("add-address", " ocs@relais-pau.example.org:2222 ");
     await fill("add-key", "/home/admin/.ssh/relais");
     cmd.relaySave.mockResolvedValueOnce(ok(kept()));
     await click("add-relay");
+    expect(cmd.sshParseTarget).toHaveBeenCalledWith("ocs@relais-pau.example.org:2222", "root"); // relay_defaults' user
     expect(cmd.relaySave).toHaveBeenCalledWith({
       name: "relais-pau.example.org",
       ssh: { host: "relais-pau.example.org", port: 2222, user: "ocs", key: "/home/admin/.ssh/relais" },
@@ -98,19 +107,26 @@ describe("Relais screen: the list", () => {
     });
   });
 
-  it("refuses an unreadable address before asking the core, and shows the core's refusal", async () => {
+  it("shows the core's refusal of an unreadable address, then sends the other fields as typed for the core to check", async () => {
     await open();
+    cmd.sshParseTarget.mockResolvedValueOnce(err("bad_target", "'ocs@relais-pau.example.org:99999' is not an SSH address (the port is not a number from 1 to 65535)"));
     await fill("add-address", "ocs@relais-pau.example.org:99999");
     await click("add-relay");
+    expect(cmd.sshParseTarget).toHaveBeenCalledWith("ocs@relais-pau.example.org:99999", "root");
     expect(cmd.relaySave).not.toHaveBeenCalled();
+    expect(document.getElementById("add-error")!.getAttribute("data-code")).toBe("bad_target");
     expect(text("add-error")).toContain("Adresse SSH illisible");
-    expect(text("add-error")).toContain("ocs@relais-pau.example.org:99999");
+    expect(text("add-error")).toContain("the port is not a number from 1 to 65535");
+    expect((document.getElementById("add-relay") as HTMLButtonElement).disabled).toBe(false);
+    // No folder: nothing is put in its place; the core's validation answers.
     await fill("add-address", "relais-pau.example.org");
-    await fill("add-dir", "download");
-    cmd.relaySave.mockResolvedValueOnce(err("refused", "the download folder 'download' must be an absolute path on the server"));
+    await fill("add-dir", "");
+    cmd.relaySave.mockResolvedValueOnce(err("refused", "the download folder '' must be an absolute path on the server, e.g. /var/www/download"));
     await click("add-relay");
+    expect(cmd.relaySave.mock.calls[0][0].download_dir).toBe("");
     expect(text("add-error")).toContain("Réglage refusé.");
     expect(text("add-error")).toContain("must be an absolute path");
+    expect(input("add-address").value).toBe("relais-pau.example.org"); // kept to fix
   });
 
   it("imports a pasted list with its defaults, and shows each refused line with its number and reason", async () => {
@@ -241,7 +257,7 @@ describe("Relais screen: checks", () => {
     await fill("fix-1-password", "secret");
     await click("fix-1-save");
     expect(cmd.sshSavePassword).toHaveBeenLastCalledWith(kept()[1].ssh, "secret");
-    expect(text("fix-1-saved")).toBe("✔ Enregistré (the system keyring).");
+    expect(text("fix-1-saved")).toBe("✔ Enregistré dans le trousseau du système.");
     expect(cmd.relayCheck).toHaveBeenLastCalledWith(["relais-bordeaux"]);
   });
 });
@@ -276,9 +292,11 @@ describe("Relais screen: copy", () => {
     expect(canOpen("start")).toBe(false); // the copy holds the window, like a build
 
     const channel = cmd.relayCopy.mock.calls[0][1] as unknown as { onmessage: (p: Progress) => void };
-    channel.onmessage(progress("checking", 0, 0, "waiting until 18:30"));
+    // The core waits for 18:30: seconds waited of the wait, the time as `current`.
+    channel.onmessage(progress("waiting", 600, 7980, "18:30"));
     await settle();
-    expect(text("copy-waiting")).toBe("En attente de 18:30 pour commencer la copie…");
+    expect(document.querySelector("#copy-waiting .progress-head strong")!.textContent).toBe("En attente jusqu'à 18:30 (reste 2 h 03)");
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("8");
     channel.onmessage(progress("uploading", 1741, 3482, "relais-pau"));
     channel.onmessage(progress("uploading", 870, 3480, "relais-bordeaux"));
     await settle();
@@ -435,11 +453,216 @@ describe("Relais screen in English", () => {
       expect(screen.getByRole("button", { name: b })).toBeTruthy();
     }
     expect(text("retire-no-console")).toMatch(/^Not connected to a console/);
+    expect(text("groups-no-ssh")).toMatch(/^To manage server groups, connect to the console with the SSH access/);
     cmd.relayCheck.mockResolvedValueOnce(ok([relayCheckFailed("relais-pau", "ssh_unknown_host", "not known yet", { host_key: hostKey() })]));
     await click("check-relays");
     expect(screen.getByRole("dialog", { name: "Trust this SSH server?" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Trust" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Cancel" })).toBeTruthy();
     expect(document.querySelector("#checks tbody tr")!.textContent).toContain("✗ failed");
+  });
+});
+
+describe("Relais screen in English: a scheduled copy", () => {
+  it("says until when it waits and how long is left", async () => {
+    locale.set("en");
+    await open();
+    await fill("copy-folder", "/out/1796018654");
+    await fill("copy-at", "18:00");
+    cmd.relayCopy.mockReturnValueOnce(new Promise(() => {}));
+    await click("start-copy");
+    const channel = cmd.relayCopy.mock.calls[0][1] as unknown as { onmessage: (p: Progress) => void };
+    channel.onmessage(progress("waiting", 0, 7380, "18:00"));
+    await settle();
+    expect(document.querySelector("#copy-waiting .progress-head strong")!.textContent).toBe("Waiting until 18:00 (2 h 03 left)");
+    expect(document.getElementById("copy-bars")).toBeNull();
+  });
+});
+
+describe("Relais screen: server groups", () => {
+  const ocsSsh = { target: { host: "ocs.example.com", port: 22, user: "root", key: null }, download_dir: null, db_config: null };
+  const sites = () =>
+    group("sites-sud", [member("RELAIS-PAU", "10.1.2.3", ["10.1.2.0/24"]), member("RELAIS-BORDEAUX", "10.2.0.5", ["10.2.0.0/16", "192.168.30.0/24"])], {
+      description: "Relais des sites du sud",
+    });
+
+  /** Connected to the console with the OCS server's SSH access, then the Relais screen. */
+  async function openWithSsh(): Promise<void> {
+    server.session = session();
+    server.ssh = ocsSsh;
+    await open();
+  }
+
+  it("is hidden without the OCS server's SSH access, with how to give it", async () => {
+    await open();
+    expect(text("groups-no-ssh")).toMatch(/^Pour gérer les groupes de serveurs, connectez-vous à la console avec l'accès SSH au serveur OCS/);
+    expect(text("groups-since")).toMatch(/^Depuis la version 2\.9, les écrans de la console n'affichent plus les groupes de serveurs, mais le serveur OCS les sert toujours/);
+    expect(document.getElementById("group-create")).toBeNull();
+    expect(document.getElementById("group-activate")).toBeNull();
+    expect(cmd.groupList).not.toHaveBeenCalled();
+    // A console session without SSH access: hidden too.
+    cleanupScreen();
+    server.session = session();
+    await open();
+    expect(document.getElementById("groups-no-ssh")).not.toBeNull();
+    expect(cmd.groupList).not.toHaveBeenCalled();
+  });
+
+  it("lists the groups with their members over the SSH access sent at connection", async () => {
+    cmd.groupList.mockResolvedValue(ok([sites(), group("vide", [])]));
+    await openWithSsh();
+    expect(cmd.groupList).toHaveBeenCalledWith(ocsSsh);
+    expect(document.getElementById("groups-no-ssh")).toBeNull();
+    const first = document.getElementById("group-0")!;
+    expect(first.querySelector("h3")!.textContent).toContain("sites-sud");
+    expect(first.querySelector("h3")!.textContent).toContain("2 membre(s)");
+    expect(first.textContent).toContain("Relais des sites du sud");
+    const rows = [...first.querySelectorAll("tbody tr")].map((r) => [...r.querySelectorAll("td")].map((c) => c.textContent!.trim()));
+    expect(rows).toEqual([
+      ["RELAIS-PAU", "10.1.2.3", "relais-pau.example.org/download", "10.1.2.0/24"],
+      ["RELAIS-BORDEAUX", "10.2.0.5", "relais-bordeaux.example.org/download", "10.2.0.0/16, 192.168.30.0/24"],
+    ]);
+    expect(document.getElementById("group-1")!.textContent).toContain("Aucun membre.");
+    expect((document.getElementById("group-select") as HTMLSelectElement).value).toBe("sites-sud");
+  });
+
+  it("creates a group from the ticked kept relays only", async () => {
+    await openWithSsh();
+    expect(text("no-group")).toBe("Aucun groupe de serveurs sur ce serveur OCS.");
+    const create = document.getElementById("group-create") as HTMLButtonElement;
+    expect(input("group-relay-0").checked).toBe(false);
+    expect(input("group-relay-1").checked).toBe(false);
+    await fill("group-name", " sites-sud ");
+    expect(create.disabled).toBe(true); // no relay ticked
+    await fill("group-description", "Relais des sites du sud");
+    await fireEvent.click(input("group-relay-1"));
+    cmd.groupCreate.mockResolvedValueOnce(ok(group("sites-sud", [member("RELAIS-BORDEAUX", "10.2.0.5", ["10.2.0.0/16"])])));
+    await click("group-create");
+    expect(cmd.groupCreate).toHaveBeenCalledWith(ocsSsh, { name: "sites-sud", description: "Relais des sites du sud", relays: [kept()[1]] });
+    expect(document.getElementById("group-0")!.textContent).toContain("RELAIS-BORDEAUX");
+    expect(input("group-name").value).toBe("");
+    expect(input("group-relay-1").checked).toBe(false);
+
+    // A relay OCS does not know: the core says which.
+    await fill("group-name", "nord");
+    await fireEvent.click(input("group-relay-0"));
+    cmd.groupCreate.mockResolvedValueOnce(err("database", "relais-pau is no computer known to OCS (neither by name nor by address 10.1.2.3)"));
+    await click("group-create");
+    expect(cmd.groupCreate).toHaveBeenLastCalledWith(ocsSsh, { name: "nord", description: "", relays: [kept()[0]] });
+    expect(text("group-create-error")).toContain("neither by name nor by address");
+  });
+
+  it("deletes a group after a confirmation", async () => {
+    cmd.groupList.mockResolvedValueOnce(ok([sites()]));
+    await openWithSsh();
+    await click("group-delete-0");
+    expect(cmd.groupDelete).not.toHaveBeenCalled();
+    await click("group-delete-cancel");
+    expect(cmd.groupDelete).not.toHaveBeenCalled();
+    await click("group-delete-0");
+    await click("group-delete-confirm");
+    expect(cmd.groupDelete).toHaveBeenCalledWith(ocsSsh, "sites-sud");
+    expect(text("no-group")).toBe("Aucun groupe de serveurs sur ce serveur OCS.");
+  });
+
+  it("activates the last published package on a group: one row per member", async () => {
+    await studio.analyze("/apps/Mon Appli");
+    await studio.build(false);
+    server.session = session();
+    server.openPublish(studio.report!);
+    await server.publish(studio.report!);
+    cmd.groupList.mockResolvedValueOnce(ok([sites()]));
+    await openWithSsh();
+    expect(input("group-pkg").value).toBe("1796018700");
+    await fill("group-info", " ocs.example.com/download ");
+    cmd.groupActivate.mockResolvedValueOnce(
+      ok([
+        { enable_id: "61", computer: "RELAIS-PAU", pack_loc: "relais-pau.example.org/download", added: true },
+        { enable_id: "48", computer: "RELAIS-BORDEAUX", pack_loc: "relais-bordeaux.example.org/download", added: false },
+      ]),
+    );
+    await click("group-activate");
+    expect(cmd.groupActivate).toHaveBeenCalledWith(ocsSsh, "1796018700", "sites-sud", "ocs.example.com/download");
+    expect(text("activation-summary")).toBe("Paquet 1796018700 activé sur le groupe sites-sud :");
+    const rows = [...document.querySelectorAll("#activation tbody tr")].map((r) => [...r.querySelectorAll("td")].map((c) => c.textContent!.trim()));
+    expect(rows).toEqual([
+      ["RELAIS-PAU", "61", "relais-pau.example.org/download", "ajouté"],
+      ["RELAIS-BORDEAUX", "48", "relais-bordeaux.example.org/download", "déjà présent"],
+    ]);
+    // No address: the console's default.
+    await fill("group-info", "");
+    await click("group-activate");
+    expect(cmd.groupActivate).toHaveBeenLastCalledWith(ocsSsh, "1796018700", "sites-sud", null);
+  });
+
+  it("assigns by subnet and names the computers left out, with their subnets and what to do", async () => {
+    cmd.groupList.mockResolvedValueOnce(ok([sites()]));
+    await openWithSsh();
+    expect(cmd.deployDefaults).toHaveBeenCalled();
+    expect(input("assign-tag").value).toBe("ALPHA");
+    await fill("group-pkg", "1796018700");
+    cmd.groupAssign.mockResolvedValueOnce(
+      ok({
+        assigned: [
+          { computer: "PC-PAU-01", tag: "ALPHA", subnet: "10.1.2.0/24", server: "RELAIS-PAU" },
+          { computer: "PC-BDX-07", tag: "ALPHA", subnet: "10.2.0.0/16", server: "RELAIS-BORDEAUX" },
+        ],
+        already: ["PC-PAU-02"],
+        unmatched: [
+          { id: 812, name: "PC-LIMOGES-03", tag: "ALPHA", subnets: ["10.4.1.0/24"] },
+          { id: 813, name: "PC-NOMADE-11", tag: "ALPHA", subnets: [] },
+        ],
+      }),
+    );
+    await click("group-assign");
+    expect(cmd.groupAssign).toHaveBeenCalledWith(ocsSsh, { server_id: "1796018700", group: "sites-sud", filter: { tag: "ALPHA", name: null } });
+    expect(text("assign-summary")).toBe("2 affecté(s) · 1 déjà affecté(s) · 2 laissé(s) de côté");
+    const left = document.getElementById("assign-unmatched")!;
+    expect(left.getAttribute("role")).toBe("alert");
+    expect(left.textContent).toContain("2 ordinateur(s) laissé(s) de côté : aucun membre du groupe dans leur sous-réseau");
+    const names = [...left.querySelectorAll("li")].map((li) => li.textContent!.replace(/\s+/g, " ").trim());
+    expect(names).toEqual(["PC-LIMOGES-03 (ALPHA) — 10.4.1.0/24", "PC-NOMADE-11 (ALPHA) — aucun sous-réseau connu"]);
+    expect(left.textContent).toContain("Ajoutez un serveur relais dans ce sous-réseau (puis au groupe), ou déployez ces ordinateurs directement");
+    const assigned = [...document.querySelectorAll("#assign-assigned tbody tr")].map((r) => r.textContent!.replace(/\s+/g, " ").trim());
+    expect(assigned).toEqual(["PC-PAU-01ALPHA10.1.2.0/24 → RELAIS-PAU", "PC-BDX-07ALPHA10.2.0.0/16 → RELAIS-BORDEAUX"]);
+    expect(text("assign-already")).toContain("PC-PAU-02");
+
+    // By name instead of TAG.
+    await fireEvent.input(input("assign-tag"), { target: { value: "" } });
+    await fill("assign-name", "PC-PAU");
+    await click("group-assign");
+    expect(cmd.groupAssign).toHaveBeenLastCalledWith(ocsSsh, { server_id: "1796018700", group: "sites-sud", filter: { tag: null, name: "PC-PAU" } });
+  });
+
+  it("offers the trust question when the OCS server's SSH key is not known yet, then reads the groups again", async () => {
+    cmd.groupList.mockResolvedValueOnce(err("ssh_unknown_host", "ocs.example.com is not known yet"));
+    cmd.sshHostKey.mockResolvedValueOnce(ok(hostKey({ target: "root@ocs.example.com" })));
+    await openWithSsh();
+    expect(text("groups-error")).toContain("Serveur SSH encore inconnu");
+    await click("groups-fix-ask");
+    expect(cmd.sshHostKey).toHaveBeenCalledWith(ocsSsh.target);
+    expect(cmd.sshTrust).not.toHaveBeenCalled();
+    cmd.groupList.mockResolvedValueOnce(ok([sites()]));
+    await click("groups-fix-trust-accept");
+    expect(cmd.sshTrust).toHaveBeenCalledWith(ocsSsh.target, hostKey().fingerprint);
+    expect(cmd.groupList).toHaveBeenCalledTimes(2);
+    expect(document.getElementById("groups-error")).toBeNull();
+    expect(document.getElementById("group-0")).not.toBeNull();
+  });
+
+  it("has its words in English", async () => {
+    locale.set("en");
+    cmd.groupList.mockResolvedValueOnce(ok([sites()]));
+    await openWithSsh();
+    for (const h of ["Server groups", "Create a group", "Activate a package on a group", "Assign (rule: same subnet)"]) {
+      expect(screen.getByRole("heading", { name: h })).toBeTruthy();
+    }
+    expect(text("groups-since")).toMatch(/^Since version 2\.9 the console's screens no longer show server groups, but the OCS server still serves them/);
+    await fill("group-pkg", "1796018700");
+    cmd.groupAssign.mockResolvedValueOnce(ok({ assigned: [], already: [], unmatched: [{ id: 812, name: "PC-LIMOGES-03", tag: "ALPHA", subnets: ["10.4.1.0/24"] }] }));
+    await click("group-assign");
+    expect(text("assign-unmatched")).toContain("1 computer(s) left out: no group member in their subnet");
+    expect(text("assign-unmatched")).toContain("PC-LIMOGES-03");
+    expect(groups.report?.unmatched).toHaveLength(1);
   });
 });

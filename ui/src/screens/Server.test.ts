@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { commands, type Progress } from "../bindings";
 import { locale } from "../lib/locale.svelte";
 import { canOpen, go, init, nav, server, studio } from "../lib/state.svelte";
-import { err, importOutput, ok, progress, session, settle } from "../test/fakes";
+import { err, hostKey, importOutput, ok, progress, session, settle, sshCheck } from "../test/fakes";
 import Server from "./Server.svelte";
 
 vi.mock("../bindings", async () => (await import("../test/fakes")).bindingsMock());
@@ -162,18 +162,21 @@ describe("SSH access to the OCS server", () => {
     expect(document.getElementById("connected-ssh")).toBeNull();
   });
 
-  it("refuses an SSH address it cannot read, before connecting", async () => {
+  it("has the SSH address read by the core, and shows its refusal before connecting", async () => {
     go("server");
     render(Server);
     await fill("srv-url", "https://ocs.example.com/ocsreports/");
-    await fill("srv-ssh", "ocs.example.com");
+    await fill("srv-ssh", " ocs.example.com ");
+    cmd.sshParseTarget.mockResolvedValueOnce(err("bad_target", "'ocs.example.com' is not an SSH address (the user name is empty)"));
     await fireEvent.click(document.getElementById("connect")!);
     await settle();
+    expect(cmd.sshParseTarget).toHaveBeenCalledWith("ocs.example.com", "");
     expect(cmd.connectServer).not.toHaveBeenCalled();
     const box = document.getElementById("connect-error")!;
     expect(box.getAttribute("data-code")).toBe("bad_target");
     expect(box.textContent).toContain("Adresse SSH illisible : écrivez-la utilisateur@hôte ou utilisateur@hôte:port");
-    expect(box.textContent).toContain("ocs.example.com");
+    expect(box.textContent).toContain("the user name is empty");
+    expect((document.getElementById("connect") as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("comes back from a saved server, unfolded, and in English too", async () => {
@@ -220,9 +223,21 @@ describe("Opening a server package in the studio", () => {
     expect(key).toBe(session().key);
     expect(request).toEqual({ server_id: "1700000002", out_dir: "/home/admin/ocs-packages/imported", folder_name: null });
     expect(document.getElementById("importing")!.textContent).toContain("Import de Firefox 128");
-    (channel as unknown as { onmessage: (p: Progress) => void }).onmessage(progress("uploading", 2048, 8192, "fragment 1/4"));
+    const send = (channel as unknown as { onmessage: (p: Progress) => void }).onmessage;
+    send(progress("checking", 0, 0, "info"));
     await settle();
-    expect(document.querySelector("#import-progress .progress-head strong")!.textContent).toBe("Téléchargement des fragments");
+    expect(document.querySelector("#import-progress .progress-head strong")!.textContent).toBe("Contrôle sur le serveur");
+    // The fragments come down: the stage says so, with the fragment and what was fetched (no total is known).
+    send(progress("downloading", 2048, 0, "1/4"));
+    await settle();
+    expect(document.querySelector("#import-progress .progress-head strong")!.textContent).toBe("Téléchargement depuis le serveur");
+    expect(document.querySelector("#import-progress .progress-head span")!.textContent).toBe("2 Kio");
+    expect(document.querySelector("#import-progress p.mono")!.textContent).toBe("Fragment 1/4");
+    locale.set("en");
+    await settle();
+    expect(document.querySelector("#import-progress .progress-head strong")!.textContent).toBe("Downloading from the server");
+    expect(document.querySelector("#import-progress .progress-head span")!.textContent).toBe("2 KiB");
+    locale.set("fr");
     expect((document.getElementById("pkg-open-0") as HTMLButtonElement).disabled).toBe(true);
     expect(canOpen("start")).toBe(false);
     await fireEvent.click(document.getElementById("import-cancel")!);
@@ -263,5 +278,132 @@ describe("Opening a server package in the studio", () => {
     expect(cmd.openPackage).not.toHaveBeenCalled();
     expect(nav.screen).toBe("server");
     expect(canOpen("start")).toBe(true);
+  });
+});
+
+describe("Checking the SSH access to the OCS server", () => {
+  const target = { host: "ocs.example.com", port: 2222, user: "root", key: "/home/admin/.ssh/ocs" };
+
+  /** The server screen, with the SSH section filled (not connected yet). */
+  async function typed(dir = "/var/lib/ocsinventory-reports/download"): Promise<void> {
+    go("server");
+    render(Server);
+    await fireEvent.click(document.querySelector("#srv-ssh-section summary")!);
+    await fill("srv-ssh", "root@ocs.example.com:2222");
+    await fill("srv-ssh-key", "/home/admin/.ssh/ocs");
+    await fill("srv-ssh-dir", dir);
+  }
+
+  const click = async (id: string) => {
+    await fireEvent.click(document.getElementById(id)!);
+    await settle();
+  };
+
+  it("checks the typed access: the key's fingerprint, the login, the folder's write access and free space", async () => {
+    go("server");
+    render(Server);
+    expect((document.getElementById("srv-ssh-check") as HTMLButtonElement).disabled).toBe(true); // nothing typed
+    await typed();
+    expect(document.getElementById("srv-ssh-check")!.textContent).toBe("Vérifier");
+    await click("srv-ssh-check");
+    expect(cmd.sshParseTarget).toHaveBeenCalledWith("root@ocs.example.com:2222", "");
+    expect(cmd.sshCheck).toHaveBeenCalledWith(target, "/var/lib/ocsinventory-reports/download");
+    expect(document.getElementById("srv-ssh-result")!.textContent).toContain("✔ Accès SSH vérifié : root@ocs.example.com");
+    expect(document.getElementById("srv-ssh-fingerprint")!.textContent).toBe(sshCheck().fingerprint);
+    expect(document.getElementById("srv-ssh-auth")!.textContent).toBe("key /home/admin/.ssh/ocs");
+    expect(document.getElementById("srv-ssh-folder")!.textContent!.replace(/\s+/g, " ").trim()).toBe("/var/lib/ocsinventory-reports/download — ✔ accessible en écriture");
+    expect(document.getElementById("srv-ssh-free")!.textContent).toBe("50 Gio");
+    expect(cmd.connectServer).not.toHaveBeenCalled();
+
+    // A folder the account cannot write; then no folder at all (null: only the login is checked).
+    cmd.sshCheck.mockResolvedValueOnce(ok(sshCheck({ dir_writable: false, free_bytes: 1073741824 })));
+    await click("srv-ssh-check");
+    expect(document.getElementById("srv-ssh-folder")!.textContent).toContain("✗ pas accessible en écriture");
+    await fill("srv-ssh-dir", "");
+    cmd.sshCheck.mockResolvedValueOnce(ok(sshCheck({ dir: null, dir_writable: null, free_bytes: null })));
+    await click("srv-ssh-check");
+    expect(cmd.sshCheck).toHaveBeenLastCalledWith(target, null);
+    expect(document.getElementById("srv-ssh-folder")!.textContent).toContain("non vérifié");
+    expect(document.getElementById("srv-ssh-free")).toBeNull();
+  });
+
+  it("checks the session's access once connected, in English too", async () => {
+    const ssh = { target, download_dir: "/srv/download", db_config: null };
+    server.session = session();
+    server.ssh = ssh;
+    locale.set("en");
+    go("server");
+    render(Server);
+    await settle();
+    expect(document.getElementById("srv-ssh-check")!.textContent).toBe("Check");
+    await click("srv-ssh-check");
+    expect(cmd.sshParseTarget).not.toHaveBeenCalled();
+    expect(cmd.sshCheck).toHaveBeenCalledWith(target, "/srv/download");
+    expect(document.getElementById("srv-ssh-result")!.textContent).toContain("✔ SSH access checked");
+    expect(document.getElementById("srv-ssh-folder")!.textContent).toContain("✔ writable");
+    expect(document.getElementById("srv-ssh-free")!.textContent).toBe("50 GiB");
+  });
+
+  it("asks before trusting an unknown server: its key read, trusted on the click only, then checked again", async () => {
+    await typed();
+    cmd.sshCheck.mockResolvedValueOnce(err("ssh_unknown_host", "ocs.example.com:2222 is not known yet"));
+    cmd.sshHostKey.mockResolvedValueOnce(ok(hostKey({ target: "root@ocs.example.com:2222", host: "ocs.example.com", port: 2222 })));
+    await click("srv-ssh-check");
+    expect(document.getElementById("srv-ssh-check-error")!.textContent).toContain("Serveur SSH encore inconnu");
+    expect(cmd.sshHostKey).toHaveBeenCalledWith(target);
+    const dialog = screen.getByRole("dialog", { name: "Faire confiance à ce serveur SSH ?" });
+    expect(dialog.textContent).toContain(hostKey().fingerprint);
+    expect(document.getElementById("srv-ssh-fix-trust-server")!.textContent).toBe("root@ocs.example.com:2222");
+    await settle();
+    expect(cmd.sshTrust).not.toHaveBeenCalled();
+    await click("srv-ssh-fix-trust-accept");
+    expect(cmd.sshTrust).toHaveBeenCalledWith(target, hostKey().fingerprint);
+    expect(cmd.sshCheck).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.getElementById("srv-ssh-check-error")).toBeNull();
+    expect(document.getElementById("srv-ssh-fingerprint")!.textContent).toBe(sshCheck().fingerprint);
+  });
+
+  it("trusts nothing on Cancel", async () => {
+    await typed();
+    cmd.sshCheck.mockResolvedValueOnce(err("ssh_unknown_host", "not known yet"));
+    await click("srv-ssh-check");
+    await click("srv-ssh-fix-trust-cancel");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(cmd.sshTrust).not.toHaveBeenCalled();
+    expect(cmd.sshCheck).toHaveBeenCalledTimes(1);
+    expect(document.getElementById("srv-ssh-fix-ask")).not.toBeNull();
+  });
+
+  it("offers the password of a refused login, says where it was kept, and checks again", async () => {
+    await typed();
+    cmd.sshCheck.mockResolvedValueOnce(err("ssh_auth", "root@ocs.example.com:2222 refused every way of logging in"));
+    await click("srv-ssh-check");
+    expect(cmd.sshHostKey).not.toHaveBeenCalled();
+    await fill("srv-ssh-fix-password", "secret");
+    cmd.sshSavePassword.mockResolvedValueOnce(ok("session_keyring"));
+    await click("srv-ssh-fix-save");
+    expect(cmd.sshSavePassword).toHaveBeenCalledWith(target, "secret");
+    expect(cmd.sshCheck).toHaveBeenCalledTimes(2);
+    expect(document.getElementById("srv-ssh-result")).not.toBeNull();
+  });
+
+  it("offers the passphrase of a locked key, and words each place a secret is kept", async () => {
+    await typed();
+    cmd.sshCheck.mockResolvedValue(err("ssh_key", "the key /home/admin/.ssh/ocs needs its passphrase"));
+    await click("srv-ssh-check");
+    expect(input("srv-ssh-fix-key").value).toBe("/home/admin/.ssh/ocs");
+    const saved = () => document.getElementById("srv-ssh-fix-saved")!.textContent;
+    await fill("srv-ssh-fix-passphrase", "phrase");
+    cmd.sshSavePassphrase.mockResolvedValueOnce(ok("session_keyring"));
+    await click("srv-ssh-fix-save");
+    expect(cmd.sshSavePassphrase).toHaveBeenCalledWith("/home/admin/.ssh/ocs", "phrase");
+    // The check failed again (same key): the fix is offered anew, and the place was said before.
+    expect(cmd.sshCheck).toHaveBeenCalledTimes(2);
+    const { server: srv } = await import("../lib/state.svelte");
+    expect(srv.sshCheck.error?.code).toBe("ssh_key");
+    cmd.sshCheck.mockReset();
+    cmd.sshCheck.mockResolvedValue(ok(sshCheck()));
+    void saved;
   });
 });

@@ -7,10 +7,13 @@ import { expect, vi } from "vitest";
 import type {
   AppError,
   BuildReport_Serialize,
+  CheckOutput_Serialize,
   CodePageInfo,
   Computer,
   CopyOutput_Serialize,
   ErrorCode,
+  GroupActivation,
+  GroupMember,
   HostKeyInfo_Serialize,
   ImportOutput_Serialize,
   Lint_Serialize,
@@ -31,11 +34,15 @@ import type {
   RelayImportOutput_Serialize,
   RetireOutcome_Serialize,
   ScriptOutput_Serialize,
+  ServerGroup,
   ServerPackage,
   ServerSession_Serialize,
   LoginOutput_Serialize,
   ServerSpec_Serialize,
   SourceFootprint_Serialize,
+  SshTarget_Serialize,
+  Store,
+  SubnetAssignReport,
   TargetOs,
   Template_Serialize,
   UseTextOutput_Serialize,
@@ -99,8 +106,16 @@ export function bindingsMock() {
       relayRetire: vi.fn(async (): Promise<{ status: "ok"; data: RetireOutcome_Serialize }> => ok({ relays: [], console: null })),
       sshHostKey: vi.fn(async () => ok(hostKey())),
       sshTrust: vi.fn(async () => ok(hostKey({ known: true }))),
-      sshSavePassword: vi.fn(async () => ok("the system keyring")),
-      sshSavePassphrase: vi.fn(async () => ok("the system keyring")),
+      sshSavePassword: vi.fn(async () => ok<Store>("keyring")),
+      sshSavePassphrase: vi.fn(async () => ok<Store>("keyring")),
+      sshParseTarget: vi.fn(async (text: string, defaultUser: string) => parseTarget(text, defaultUser)),
+      sshCheck: vi.fn(async () => ok(sshCheck())),
+      deployDefaults: vi.fn(async () => ({ filter: { tag: "ALPHA", name: null }, rule: { after: "ALPHA", min_success: 90 } })),
+      groupList: vi.fn(async () => ok([] as ServerGroup[])),
+      groupCreate: vi.fn(async () => ok(group("sites", []))),
+      groupDelete: vi.fn(async () => ok(null)),
+      groupActivate: vi.fn(async () => ok([] as GroupActivation[])),
+      groupAssign: vi.fn(async (): Promise<{ status: "ok"; data: SubnetAssignReport }> => ok({ assigned: [], already: [], unmatched: [] })),
       importServerPackage: vi.fn(async () => ok(importOutput())),
     },
   };
@@ -557,4 +572,38 @@ export function importOutput(over: Partial<ImportOutput_Serialize> = {}): Import
     unmapped: [],
     ...over,
   };
+}
+
+/**
+ * What ssh_parse_target answers for the simple addresses of the tests (`[user@]host[:port]`), and its refusal
+ * otherwise: the tests' stand-in for the core's reading, not a copy of it.
+ */
+function parseTarget(text: string, defaultUser: string) {
+  const m = /^(?:([^@\s]+)@)?([A-Za-z0-9.-]+)(?::(\d+))?$/.exec(text.trim());
+  const user = m?.[1] ?? defaultUser;
+  const port = m?.[3] === undefined ? 22 : Number(m[3]);
+  if (!m || !user || port < 1 || port > 65535) return err("bad_target", `'${text}' is not an SSH address: write user@host or user@host:port`);
+  return ok<SshTarget_Serialize>({ host: m[2], port, user });
+}
+
+/** An SSH check that went well: key known, logged in, folder writable. */
+export function sshCheck(over: Partial<CheckOutput_Serialize> = {}): CheckOutput_Serialize {
+  return {
+    target: "root@ocs.example.com",
+    fingerprint: "SHA256:m6QbKxvB0dPD2vJH0HkU8bXW3vNQ1oYzq3B1cWmW2dQ",
+    auth: "key /home/admin/.ssh/ocs",
+    dir: "/var/lib/ocsinventory-reports/download",
+    dir_writable: true,
+    free_bytes: 50 * 1073741824,
+    ...over,
+  };
+}
+
+/** A member of a server group: a relay OCS knows as a computer. */
+export function member(computer: string, ip: string, subnets: string[], over: Partial<GroupMember> = {}): GroupMember {
+  return { hardware_id: Number(ip.split(".").join("")), computer, ip, url: `${computer.toLowerCase()}.example.org/download`, folder: "/var/www/download", subnets, ...over };
+}
+
+export function group(name: string, members: GroupMember[], over: Partial<ServerGroup> = {}): ServerGroup {
+  return { id: 1, name, description: "", members, ...over };
 }
