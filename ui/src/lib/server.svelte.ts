@@ -18,6 +18,7 @@ import {
   type ServerSession,
   type ServerSpec,
   type ServerSsh_Deserialize,
+  type Store,
 } from "../bindings";
 import { joinPath } from "./format";
 import { nav } from "./nav.svelte";
@@ -116,6 +117,8 @@ export class SshAccessCheck {
   result = $state.raw<CheckOutput | undefined>();
   error = $state.raw<AppError | undefined>();
   fix = $state.raw<SshFix | undefined>();
+  /** Where the password or passphrase given before this check was kept. */
+  kept = $state<Store | undefined>();
 }
 
 // The SSH access to the OCS server: `sshTarget` as typed (user@host[:port]), the key file and the download folder
@@ -247,14 +250,15 @@ class Server {
    * Checks the SSH access (the one of the session, else the one typed in the form): the server's key, the login, and
    * the download folder when one is given. An unknown key is read at once for the trust question (nothing is trusted
    * but by the admin's click); a refused login or a locked key offers the password or the passphrase. A kept fix
-   * checks again.
+   * checks again (`kept`: where its secret was kept, to say so).
    */
-  async checkSsh(): Promise<void> {
+  async checkSsh(kept?: Store): Promise<void> {
     const c = this.sshCheck;
     if (c.running) return;
     c.running = true;
     c.error = undefined;
     c.result = undefined;
+    c.kept = kept;
     let ssh = this.session ? this.ssh : undefined;
     if (!ssh) {
       const spec = await this.sshSpec();
@@ -283,7 +287,7 @@ class Server {
       c.fix = undefined;
       return;
     }
-    const fix = new SshFix(target, undefined, () => this.checkSsh());
+    const fix: SshFix = new SshFix(target, undefined, () => this.checkSsh(fix.saved));
     c.fix = fix;
     if (r.error.code === "ssh_unknown_host") await fix.showKey();
   }
