@@ -171,6 +171,8 @@ fn passwords_and_key_passphrases_come_from_the_keyring() {
     let _t = turn();
     let s = Studio::new();
     s.trust(&target("relay1"), "relay1");
+    // Nothing kept from an earlier run in this login session's keyring.
+    s.ok(&["ssh", "forget", &target("relay1"), "--key", &format!("{STATE}/ssh/id_passphrase"), "--json"]);
     // No key, no agent, no password: refused, saying what was tried.
     let o = s.run(&["ssh", "check", &target("relay1"), "--json"]);
     let v = json(&o);
@@ -201,6 +203,17 @@ fn passwords_and_key_passphrases_come_from_the_keyring() {
     assert!(c.wait_with_output().unwrap().status.success());
     let v = s.ok(&["ssh", "check", &target("relay1"), "--key", &pk, "--json"]);
     assert_eq!(v["check"]["auth"], format!("key {pk}"));
+    // The SSH agent: a key loaded in it logs in, with no key file given.
+    let agent = tool("ssh-agent", &["-s"]);
+    let sock = agent.split(';').find_map(|p| p.trim().strip_prefix("SSH_AUTH_SOCK=")).unwrap().to_string();
+    let pid = agent.split(';').find_map(|p| p.trim().strip_prefix("SSH_AGENT_PID=")).unwrap().to_string();
+    let added = Command::new("ssh-add").arg(key()).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    assert!(added.status.success(), "{}", stderr(&added));
+    let o = s.cmd(&["ssh", "check", &target("relay1"), "--json"]).env("SSH_AUTH_SOCK", &sock).output().unwrap();
+    let _ = Command::new("kill").arg(&pid).status();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json(&o)["check"]["auth"], "agent");
+
     // Secrets never land in the settings folder.
     for e in walk(s.dir.path()) {
         let text = String::from_utf8_lossy(&std::fs::read(&e).unwrap()).into_owned();
@@ -350,6 +363,65 @@ fn a_copy_to_three_relays_survives_a_cut_then_deletion_clears_relays_then_consol
     }
     assert!(!Path::new(DOWNLOAD).join(&id).exists());
     assert_eq!(sql(&format!("SELECT DELETED FROM download_available WHERE FILEID='{id}'")), "1");
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
+fn the_bandwidth_limit_holds_the_copy_back() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(&s, t.path(), "Limité", 6 << 20, "2MiB");
+    s.trust(&target("relay3"), "relay3");
+    s.ok(&["relay", "add", "relay3", &target("relay3"), "--dir", relay_dir("relay3").to_str().unwrap(), "--key", &key(), "--json"]);
+    // 6 MiB at 2 MiB/s: three seconds at least (unlimited, it takes a fraction of one here).
+    let r = s.ok(&["relay", "copy", dir.to_str().unwrap(), "--limit", "2MiB", "--json"]);
+    let x = &r["copy"]["results"][0];
+    assert_eq!(x["status"], "copied", "{x}");
+    assert!(x["ms"].as_u64().unwrap() >= 2800, "{x}");
+    let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+    s.ok(&["relay", "delete", &id, "--json"]);
+    assert!(!relay_dir("relay3").join(&id).exists());
+}
+
+#[test]
+#[ignore = "needs the loopback SSH servers, console and agent: run scripts/test.sh"]
+fn direct_publishing_takes_a_free_id_and_leaves_nothing_when_the_server_does_not_serve_it() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    s.trust(&target("ocs"), "ocs");
+    let (dir, _) = build(&s, t.path(), "Sans collision", 1 << 20, "1MiB");
+    let ssh = ["--ssh", &target("ocs"), "--ssh-key", &key()];
+    let mut args = vec!["publish", dir.to_str().unwrap(), "--direct", "--json"];
+    args.extend_from_slice(&ssh);
+    // Folders already on the server for the seconds around now, as another tool or a console upload would leave
+    // them: the studio takes none of them.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let taken: Vec<u64> = (now - 6..now + 30).collect();
+    for id in &taken {
+        std::fs::create_dir_all(Path::new(DOWNLOAD).join(id.to_string())).unwrap();
+    }
+    let p = s.console(&args);
+    for id in &taken {
+        let _ = std::fs::remove_dir(Path::new(DOWNLOAD).join(id.to_string()));
+    }
+    let id: u64 = p["server_id"].as_str().unwrap().parse().unwrap();
+    assert!(id < now - 6, "{id} is below every taken second");
+    delete_on_test_server(&id.to_string());
+
+    // The server does not serve what was written (a wrong HTTPS address): rows rolled back, files removed.
+    let rows = sql("SELECT COUNT(*) FROM download_available");
+    let before = names(Path::new(DOWNLOAD));
+    let mut args = vec!["publish", dir.to_str().unwrap(), "--direct", "--info-location", "localhost/no-such-alias", "--json"];
+    args.extend_from_slice(&ssh);
+    let mut a = args.to_vec();
+    a.extend_from_slice(&["--server", SERVER, "--user", "admin", "--ca", CA]);
+    let o = s.run(&a);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(json(&o)["error"]["code"], "not_served", "{}", stdout(&o));
+    assert_eq!(sql("SELECT COUNT(*) FROM download_available"), rows, "no row left");
+    assert_eq!(names(Path::new(DOWNLOAD)), before, "no folder left, not even a staging one");
 }
 
 #[test]

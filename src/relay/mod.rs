@@ -334,3 +334,25 @@ async fn check_relay(r: &Relay) -> RelayCheck {
 pub fn package_id(dir: &Path) -> Option<String> {
     LocalPackage::open(dir).ok().map(|p| p.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_and_the_schedule_line() {
+        assert_eq!(parse_time_of_day("18:00").unwrap(), (18, 0));
+        assert_eq!(parse_time_of_day("7h30").unwrap(), (7, 30));
+        assert_eq!(parse_time_of_day("18h").unwrap(), (18, 0));
+        for bad in ["24:00", "18:60", "", "six", "18:xx"] {
+            assert_eq!(parse_time_of_day(bad).unwrap_err().code(), crate::ErrorCode::Refused, "{bad}");
+        }
+        let wait = until_time_of_day("00:00").unwrap();
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(25 * 3600), "{wait:?}");
+        let req = CopyRequest { package: PathBuf::from("/srv/paquets/1796313743"), server_id: Some("1796313700".into()), relays: vec!["a".into(), "b".into()], limit: Some(2 << 20), at: Some("18:00".into()) };
+        assert_eq!(
+            schedule_line(&req, "/usr/bin/ocs-studio").unwrap(),
+            "echo '/usr/bin/ocs-studio relay copy /srv/paquets/1796313743 --id 1796313700 --to a,b --limit 2097152' | at 18:00"
+        );
+    }
+}
