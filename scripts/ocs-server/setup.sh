@@ -55,7 +55,7 @@ PKGS=(mariadb-server apache2 libapache2-mod-php php-mysql php-gd php-zip php-mbs
       php-curl php-soap libxml-parser-perl libio-socket-ssl-perl liblwp-protocol-https-perl
       dmidecode pciutils libnet-netmask-perl openssl curl
       ocsinventory-server ocsinventory-reports ocsinventory-agent
-      openssh-server)  # the SSH servers of direct publishing and the redistribution servers (ssh-servers.sh)
+      openssh-server socat iproute2)  # SSH servers (ssh-servers.sh); other sites for the agent (site-agent.sh)
 
 missing_pkgs() {
     local p st
