@@ -39,10 +39,6 @@ fn account(spec: &ServerSpec) -> String {
     format!("{}@{}", spec.user, url)
 }
 
-fn entries(spec: &ServerSpec) -> Vec<(Store, Result<keyring::Entry, keyring::Error>)> {
-    entries_for(&account(spec))
-}
-
 fn entries_for(acc: &str) -> Vec<(Store, Result<keyring::Entry, keyring::Error>)> {
     #[allow(unused_mut)]
     let mut v = vec![(Store::Keyring, keyring::Entry::new(SERVICE, acc))];
@@ -69,36 +65,14 @@ fn unavailable(e: &keyring::Error) -> bool {
 
 /// The password for `spec`: the environment variable first, then the keyring.
 pub fn password(spec: &ServerSpec) -> Result<(String, Store), OcsError> {
-    if let Ok(p) = std::env::var(PASSWORD_ENV) {
-        if !p.is_empty() {
-            return Ok((p, Store::Environment));
-        }
-    }
-    for (store, entry) in entries(spec) {
-        match entry.and_then(|e| e.get_password()) {
-            Ok(p) => return Ok((p, store)),
-            // Not saved there, or that store does not exist on this machine: try the next one.
-            Err(keyring::Error::NoEntry) => {}
-            Err(e) if unavailable(&e) => tracing::debug!(store = ?store, error = %e, "keyring store unavailable"),
-            Err(e) => return Err(OcsError::Keyring(e.to_string())),
-        }
-    }
-    Err(OcsError::NoPassword { url: spec.url.clone(), user: spec.user.clone() })
+    secret(&account(spec), PASSWORD_ENV)
+        .map_err(OcsError::Keyring)?
+        .ok_or_else(|| OcsError::NoPassword { url: spec.url.clone(), user: spec.user.clone() })
 }
 
 /// Saves the password for `spec` in the system keyring (or the session keyring when there is none).
 pub fn save(spec: &ServerSpec, password: &str) -> Result<Store, OcsError> {
-    let mut errors = Vec::new();
-    for (store, entry) in entries(spec) {
-        match entry.and_then(|e| e.set_password(password)) {
-            Ok(()) => {
-                tracing::info!(user = %spec.user, url = %spec.url, store = ?store, "password saved");
-                return Ok(store);
-            }
-            Err(e) => errors.push(format!("{}: {e}", store.describe())),
-        }
-    }
-    Err(OcsError::Keyring(errors.join("; ")))
+    save_secret(&account(spec), password).map_err(OcsError::Keyring)
 }
 
 /// What `login` says when the password could not be saved anywhere: the login itself worked.
@@ -111,20 +85,12 @@ pub fn not_saved_advice(e: &OcsError) -> String {
 
 /// Removes the saved password for `spec`; true when there was one.
 pub fn forget(spec: &ServerSpec) -> Result<bool, OcsError> {
-    let mut removed = false;
-    for (_, entry) in entries(spec) {
-        match entry.and_then(|e| e.delete_credential()) {
-            Ok(()) => removed = true,
-            Err(keyring::Error::NoEntry) => {}
-            Err(e) if unavailable(&e) => {}
-            Err(e) => return Err(OcsError::Keyring(e.to_string())),
-        }
-    }
-    Ok(removed)
+    forget_secret(&account(spec)).map_err(OcsError::Keyring)
 }
 
-/// A secret other than a console password (an SSH password or key passphrase), by its keyring account
-/// (`ssh:user@host:port`, `ssh-key:/path/to/key`): the environment variable `env` first, then the keyring.
+/// A secret by its keyring account (`<user>@<console url>`, `ssh:user@host:port`, `ssh-key:/path/to/key`): the
+/// environment variable `env` first, then the keyring (each store in turn: not saved there, or that store does not
+/// exist on this machine, tries the next one).
 /// `Ok(None)` when none is kept; `Err` with the keyring's own words when the keyring failed.
 pub fn secret(account: &str, env: &str) -> Result<Option<(String, Store)>, String> {
     if let Ok(p) = std::env::var(env) {

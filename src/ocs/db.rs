@@ -161,18 +161,7 @@ pub(crate) fn ssh(e: SshError) -> OcsError {
 
 /// `htmlspecialchars($s, ENT_QUOTES)`: how the 2.11 console stores a package's name and description.
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::xml::escape_attr(s)
 }
 
 #[cfg(test)]
