@@ -404,7 +404,17 @@ impl Console {
         let url = self.url(&format!("index.php?{query}"));
         for attempt in 0..2 {
             let r = self.send(self.http.get(&url), &url).await?;
-            let page = self.text(r, &url).await?;
+            // A page cut short (the connection dropped mid-body: seen with Wine's TLS stack, and on flaky links) is
+            // fetched once more: a GET changes nothing on the console.
+            let page = match self.text(r, &url).await {
+                Err(OcsError::Unreachable { detail, .. }) if detail.contains("body") => {
+                    tracing::info!(url, detail, "page cut short; fetching it again");
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    let r = self.send(self.http.get(&url), &url).await?;
+                    self.text(r, &url).await?
+                }
+                other => other?,
+            };
             if page.has_login_form() && attempt == 0 {
                 self.login().await?;
                 continue;
