@@ -500,13 +500,14 @@ fn an_imported_package_publishes_again_with_its_digest_then_as_a_new_package_onc
     assert!(pkg.join("files/install.sh").is_file() && pkg.join("files/payload/data.bin").is_file());
 
     // Unchanged, under a new version: the same archive goes out (same digest), as a new package.
-    let v2 = s.console(&["publish", pkg.to_str().unwrap(), "--name", "Importé v2", "--json"]);
+    let stamp = id.clone();
+    let v2 = s.console(&["publish", pkg.to_str().unwrap(), "--name", &format!("Importé v2 {stamp}"), "--json"]);
     assert_eq!(v2["digest"], digest.as_str(), "{v2}");
     assert_ne!(v2["server_id"], id.as_str());
 
     // One file changed: rebuilt, verified and published as a new package with a new digest.
     std::fs::write(pkg.join("files/install.sh"), "#!/bin/sh\necho v3\n").unwrap();
-    let v3 = s.console(&["publish", pkg.to_str().unwrap(), "--name", "Importé v3", "--json"]);
+    let v3 = s.console(&["publish", pkg.to_str().unwrap(), "--name", &format!("Importé v3 {stamp}"), "--json"]);
     assert_ne!(v3["digest"], digest.as_str(), "{v3}");
     assert_eq!(v3["steps"][0]["step"], "verify");
     for x in [&id, v2["server_id"].as_str().unwrap(), v3["server_id"].as_str().unwrap()] {
@@ -591,4 +592,13 @@ fn a_server_group_serves_each_site_from_its_own_relay_and_names_the_computers_le
     assert_eq!(sql(&format!("SELECT COUNT(*) FROM download_enable WHERE FILEID='{id}'")), "0");
     s.console(&v(&group(&["delete", "Sites"])));
     assert_eq!(sql("SELECT COUNT(*) FROM hardware WHERE DEVICEID='_DOWNLOADGROUP_'"), "0");
+
+    // The other sites' computers go, as they came: the later tests count the computers of a fresh server.
+    let ids = sql("SELECT GROUP_CONCAT(ID) FROM hardware WHERE NAME IN ('relay1','relay2','pc-site1','pc-site2','pc-site3')");
+    for table in ["networks", "accountinfo", "devices", "download_history", "bios", "softwares", "drives", "memories", "storages", "videos", "controllers", "inputs", "sounds", "ports", "slots", "monitors", "modems", "printers", "cpus", "batteries", "sim", "usbdevices", "virtualmachines", "registry"] {
+        let _ = Command::new("mariadb").args(["ocsweb", "-e", &format!("DELETE FROM {table} WHERE HARDWARE_ID IN ({ids})")]).output();
+    }
+    sql(&format!("DELETE FROM hardware WHERE ID IN ({ids})"));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/site-agent.sh");
+    assert!(Command::new("bash").arg(script).arg("--clean").status().unwrap().success());
 }

@@ -854,15 +854,14 @@ fn archive_name(name: &str, os: TargetOs) -> String {
 
 /// Two builds in the same second would get the same FILEID on the console: never start two in one second.
 async fn next_second() {
-    static LAST: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+    // The console named the package by a second no later than the one its answer arrived in: wait until the clock
+    // has left that second. (An earlier version compared with the last second seen by this process, which a fresh
+    // CLI process does not have: two publications run back to back could then land on the same ID.)
+    let start = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
     loop {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        {
-            let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-            if now.as_secs() > *last {
-                *last = now.as_secs();
-                return;
-            }
+        if now.as_secs() > start {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(1000 - now.subsec_millis() as u64 + 5)).await;
     }
@@ -992,7 +991,6 @@ async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptio
         form = form.part("additionalfiles", archive_part(local, &archive_name(name, opts.os), sent.clone(), cancel.clone()));
     }
     form = form.text("valid", "1");
-    next_second().await;
     let answer = upload(c, q, form, sent, local.size, steps, cancel).await?;
     let id = created_id(&answer).ok_or_else(|| {
         let errs = answer.alerts("danger");
