@@ -11,6 +11,10 @@ step() { printf '\n\033[1m== %s (%ss)\033[0m\n' "$*" "$(( $(date +%s) - start ))
 step "bootstrap"
 scripts/bootstrap.sh --test
 
+step "licences of every dependency (cargo deny check licenses, deny.toml)"
+command -v cargo-deny >/dev/null || cargo install --locked cargo-deny
+cargo deny --log-level error check licenses
+
 step "cargo test --workspace (core unit + integration tests, app bindings)"
 cargo test --workspace --locked
 

@@ -162,3 +162,26 @@ impl OcsError {
         }
     }
 }
+
+/// Every reading the studio does of a console answer, on any text (the fuzzer's entry point; see fuzz/): the login
+/// form, CSRF tokens, alerts, the upload limit, the statistics links, a new package's ID, a DataTables answer.
+#[doc(hidden)]
+pub fn fuzz_console_page(html: &str) {
+    let p = console::Page { html: html.to_string() };
+    let _ = (p.has_login_form(), p.is_csrf_attack(), p.csrf(None), p.csrf(Some("form_active")), p.js_alert(), p.has_function("tele_build"));
+    let _ = (p.alerts("danger"), p.alerts("info"), p.input_value("timestamp"), p.submit_value("Valid_modif"));
+    let _ = console::parse_php_size(html);
+    let _ = console::cell_text(html);
+    let _ = stats::stat_keys(html, "1796310864");
+    let _ = publish::created_id(&p);
+    let _ = codes::explain(html);
+    if let Ok(serde_json::Value::Object(row)) = serde_json::from_str::<serde_json::Value>(html) {
+        let _ = stats::field(&row, "FILEID");
+    }
+}
+
+/// Unpacking a downloaded archive as an import does (the fuzzer's entry point).
+#[doc(hidden)]
+pub fn import_unpack_for_fuzzing(archive: &std::path::Path, dest: &std::path::Path) -> Result<usize, OcsError> {
+    import::unpack("0", archive, dest, &crate::CancelToken::new())
+}

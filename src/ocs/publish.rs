@@ -1005,7 +1005,7 @@ async fn wizard_post(c: &Console, local: &Local, name: &str, opts: &PublishOptio
 }
 
 /// The FILEID in the console's "successfully created … /download/<FILEID>" message.
-fn created_id(p: &Page) -> Option<String> {
+pub(crate) fn created_id(p: &Page) -> Option<String> {
     p.alerts("success").iter().find_map(|t| {
         let i = t.find("download/")? + 9;
         let id: String = t[i..].chars().take_while(char::is_ascii_digit).collect();

@@ -146,7 +146,7 @@ pub async fn activations(c: &Console, server_id: &str) -> Result<Vec<Activation>
 }
 
 /// The state keys the console's statistics page links to (SUCCESS, ERRORS, WAITING, NOTIFIED, SUCCESS_0…).
-fn stat_keys(html: &str, server_id: &str) -> Vec<String> {
+pub(crate) fn stat_keys(html: &str, server_id: &str) -> Vec<String> {
     let needle = format!("id_pack={server_id}&stat=");
     let mut keys = Vec::new();
     let mut rest = html;

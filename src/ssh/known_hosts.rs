@@ -95,30 +95,54 @@ fn matches(patterns: &HostPatterns, name: &str) -> bool {
 pub fn check(host: &str, port: u16, key: &PublicKey, files: &[PathBuf]) -> HostVerdict {
     let name = host_name(host, port);
     let mut changed = None;
-    let mut known = false;
     for file in files {
         let Ok(text) = std::fs::read_to_string(file) else { continue };
-        // Line numbers for messages: KnownHosts skips blank and comment lines, so count them ourselves.
-        let numbered: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#')).map(|(i, l)| (i + 1, l)).collect();
-        for (line, raw) in numbered {
-            let Some(Ok(entry)) = KnownHosts::new(raw).next() else { continue };
-            if !matches(entry.host_patterns(), &name) {
-                continue;
+        match check_in(&name, key, &text, file) {
+            HostVerdict::Known => return HostVerdict::Known,
+            v @ HostVerdict::Revoked { .. } => return v,
+            v @ HostVerdict::Changed { .. } => {
+                changed.get_or_insert(v);
             }
-            let same_key = entry.public_key().key_data() == key.key_data();
-            match entry.marker() {
-                Some(Marker::Revoked) if same_key => return HostVerdict::Revoked { file: file.clone(), line },
-                Some(_) => continue,
-                None => {}
-            }
-            if same_key {
-                known = true;
-            } else if entry.public_key().algorithm() == key.algorithm() && changed.is_none() {
-                changed = Some(HostVerdict::Changed { file: file.clone(), line });
-            }
+            HostVerdict::Unknown => {}
         }
     }
     // A key listed for the host wins over an older line of another key (as OpenSSH, which accepts any listed key).
+    changed.unwrap_or(HostVerdict::Unknown)
+}
+
+/// `check` on the text of one known_hosts file (`key` in OpenSSH form); `Unknown` when `key` cannot be read.
+pub fn check_text(host: &str, port: u16, key: &str, text: &str) -> HostVerdict {
+    match PublicKey::from_openssh(key) {
+        Ok(k) => check_in(&host_name(host, port), &k, text, Path::new("known_hosts")),
+        Err(_) => HostVerdict::Unknown,
+    }
+}
+
+fn check_in(name: &str, key: &PublicKey, text: &str, file: &Path) -> HostVerdict {
+    let mut changed = None;
+    let mut known = false;
+    // Line numbers for messages: KnownHosts skips blank and comment lines, so count them here.
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some(Ok(entry)) = KnownHosts::new(raw).next() else { continue };
+        if !matches(entry.host_patterns(), name) {
+            continue;
+        }
+        let same_key = entry.public_key().key_data() == key.key_data();
+        match entry.marker() {
+            Some(Marker::Revoked) if same_key => return HostVerdict::Revoked { file: file.to_path_buf(), line },
+            Some(_) => continue,
+            None => {}
+        }
+        if same_key {
+            known = true;
+        } else if entry.public_key().algorithm() == key.algorithm() && changed.is_none() {
+            changed = Some(HostVerdict::Changed { file: file.to_path_buf(), line });
+        }
+    }
     if known {
         HostVerdict::Known
     } else {
