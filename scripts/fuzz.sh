@@ -17,14 +17,17 @@ run() {
     local t=$1 log
     log=$(mktemp)
     mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    # Installers are bigger than libFuzzer's default 4 KiB inputs (the corpus holds a wixl MSI and an NSIS setup).
+    local extra=()
+    [ "$t" = installers ] && extra=(-max_len=131072)
     if cargo +nightly fuzz run --fuzz-dir fuzz -O "$t" "fuzz/corpus/$t" -- -max_total_time="$SECS" -rss_limit_mb=2048 \
-        -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1; then
+        "${extra[@]}" -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1; then
         status=ok
     else
         status=CRASH
     fi
-    done_line=$(grep -E '^#[0-9]+\s+DONE' "$log" | tail -1)
-    [ -n "$done_line" ] || done_line=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    done_line=$(grep -E '^#[0-9]+\s+DONE' "$log" | tail -1 || true)
+    [ -n "$done_line" ] || done_line=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
     printf '| %s | %s | %s |\n' "$t" "$status" "$(echo "$done_line" | sed -E 's/^#([0-9]+)\s+[A-Z]+\s+/\1 execs, /; s/\s+/ /g')"
     [ $status = ok ] || { tail -30 "$log" >&2; }
     rm -f "$log"

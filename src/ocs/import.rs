@@ -67,7 +67,9 @@ pub fn text_from_agent_html(html: &str) -> String {
             continue;
         }
         if rest.starts_with('&') {
-            if let Some(end) = rest[..rest.len().min(12)].find(';') {
+            // An entity is at most a dozen characters: look for its ';' that far (by characters: the text may hold
+            // any UTF-8 right after a stray '&').
+            if let Some((end, _)) = rest.char_indices().take(12).find(|(_, c)| *c == ';') {
                 let ent = &rest[1..end];
                 let c = match ent {
                     "amp" => Some('&'),
@@ -378,6 +380,15 @@ mod tests {
         let html = crate::notify::agent_html(typed);
         assert_eq!(text_from_agent_html(&html), typed);
         assert_eq!(text_from_agent_html("a &#x41; &unknown; &"), "a A &unknown; &");
+    }
+
+    /// Found by the `info` fuzzer (fuzz/artifacts): a stray '&' followed by multi-byte characters cut a character in
+    /// two and panicked the import.
+    #[test]
+    fn a_stray_ampersand_before_multibyte_text_is_kept() {
+        assert_eq!(text_from_agent_html("x &ab⋬⋬⋬⋬;"), "x &ab⋬⋬⋬⋬;");
+        assert_eq!(text_from_agent_html("&é"), "&é");
+        assert_eq!(text_from_agent_html("&#233;&"), "é&");
     }
 
     #[test]
