@@ -330,8 +330,20 @@ impl Console {
     }
 
     async fn send(&self, rb: reqwest::RequestBuilder, url: &str) -> Result<Response, OcsError> {
+        // A kept-alive connection the server had already closed fails before the request reached it ("connection
+        // closed before message completed", seen with Wine's TLS stack on a server without keep-alive): nothing was
+        // done on the server, so the request is sent once more on a new connection. Only requests whose body can be
+        // sent again are (never an upload, which streams); the console forms the studio posts are idempotent.
+        let again = rb.try_clone();
         match rb.send().await {
             Ok(r) => Ok(r),
+            Err(e) if again.is_some() && tls::chain(&e).contains("connection closed before message completed") => {
+                tracing::info!(url, "the connection was closed before the request went out; sending it again");
+                match again.expect("checked").send().await {
+                    Ok(r) => Ok(r),
+                    Err(e) => Err(transport_error(&self.spec, url, e).await),
+                }
+            }
             Err(e) => Err(transport_error(&self.spec, url, e).await),
         }
     }
