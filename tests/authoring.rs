@@ -253,3 +253,33 @@ fn init_names_the_package_after_the_folders_msi() {
     assert!(json(&again)["error"]["message"].as_str().unwrap().contains("(--force)"));
     assert!(std::fs::read_to_string(app.join("package.toml")).unwrap().contains("Outil Compta"));
 }
+
+/// Corrupt and truncated installers (a download cut short, a damaged copy, the out-of-memory input the
+/// `installers` fuzzer found) are named as unreadable with what to do, never a panic or a huge allocation.
+#[test]
+fn corrupt_or_truncated_installers_are_named_and_never_crash() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    let good = make_msi(t.path(), "good.msi", "Produit", "1.0", 50_000);
+    let bytes = std::fs::read(&good).unwrap();
+    write(&app.join("tronqué.msi"), &bytes[..bytes.len() / 2]);
+    write(&app.join("header only.msi"), &bytes[..512]);
+    write(&app.join("fuzzed.msi"), include_bytes!("../fuzz/regressions/installers-oom-corrupt-msi"));
+    write(&app.join("not an msi.msi"), noise(4096, 7));
+    let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
+    let warnings: Vec<String> = a["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "unreadable_installer")
+        .map(|w| w["message"].as_str().unwrap().to_string())
+        .collect();
+    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi"] {
+        let w = warnings.iter().find(|w| w.contains(name)).unwrap_or_else(|| panic!("no warning for {name}: {warnings:?}"));
+        assert!(w.contains("damaged or truncated") && w.contains("download it again"), "{w}");
+    }
+    let fuzzed = warnings.iter().find(|w| w.contains("fuzzed.msi")).unwrap();
+    assert!(fuzzed.contains("claims") && fuzzed.contains("bytes in a stream of"), "{fuzzed}");
+    assert!(a["installers"].as_array().unwrap().is_empty(), "{a}");
+}

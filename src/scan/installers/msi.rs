@@ -46,6 +46,7 @@ pub fn read(path: &Path) -> Result<(MsiKind, MsiInfo), MsiError> {
 }
 
 fn read_inner(path: &Path) -> std::io::Result<(MsiKind, MsiInfo)> {
+    check_summary(path)?;
     let mut pkg = msi::open(path)?;
     let kind = match pkg.package_type() {
         msi::PackageType::Installer => MsiKind::Msi,
@@ -74,6 +75,40 @@ fn read_inner(path: &Path) -> std::io::Result<(MsiKind, MsiInfo)> {
         }
     }
     Ok((kind, info))
+}
+
+/// The msi crate reserves memory for a summary-information string from the length the file claims, before
+/// reading it: a damaged or hostile file claiming 4 GiB made it reserve 4 GiB (found by the `installers`
+/// fuzzer). The summary stream is walked here first, and every string must fit inside the stream.
+fn check_summary(path: &Path) -> std::io::Result<()> {
+    use std::io::Read;
+    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let mut comp = cfb::open(path)?;
+    let name = "/\u{5}SummaryInformation";
+    if !comp.is_stream(name) {
+        return Ok(()); // the msi crate reports the missing stream itself
+    }
+    let mut data = Vec::new();
+    comp.open_stream(name)?.take(16 << 20).read_to_end(&mut data)?;
+    let u32_at = |at: usize| data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let Some(section) = u32_at(44) else { return Err(bad("the summary information is truncated".into())) };
+    let Some(count) = u32_at(section + 4) else { return Err(bad("the summary information's section is outside the stream".into())) };
+    for i in 0..count {
+        let Some(offset) = u32_at(section + 8 + i * 8 + 4) else {
+            return Err(bad("the summary information lists more properties than it holds".into()));
+        };
+        let at = section.saturating_add(offset);
+        if u32_at(at) == Some(30) {
+            let len = u32_at(at + 4).unwrap_or(usize::MAX);
+            if len > data.len() {
+                return Err(bad(format!(
+                    "a summary information string claims {len} bytes in a stream of {} bytes",
+                    data.len()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Strings of a codepage-neutral MSI whose bytes are not UTF-8: the msi crate decodes them as UTF-8 and loses
