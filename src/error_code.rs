@@ -41,6 +41,8 @@ error_codes! {
     Output => "output",
     /// Paths a Windows PC cannot unzip.
     WindowsPaths => "windows_paths",
+    /// A Windows package that would need Zip64, which the Windows agent cannot read.
+    Zip64 => "zip64",
     /// An install.bat template cannot be written with these values.
     Script => "script",
     /// The notification text library cannot be read or written.

@@ -10,8 +10,84 @@ use crate::units::ByteSize;
 /// The file name `init` writes and `build FOLDER` looks for.
 pub const MANIFEST_FILE: &str = "package.toml";
 
-/// The longest COMMAND/NAME the Windows agent accepts (`TCHAR cCommand[255]`); longer ones are dropped silently.
-pub const WINDOWS_COMMAND_MAX: usize = 255;
+/// The longest COMMAND/NAME the Windows agent runs: it expands %VARIABLES% into a 255-character buffer, the
+/// terminating NUL included, so 254 characters after expansion; longer ones are dropped silently.
+pub const WINDOWS_COMMAND_MAX: usize = 254;
+
+/// What %VARIABLES% become for the Windows agent, which runs as SYSTEM on a default installation (drive C:).
+/// Names are compared case-insensitively, as Windows does.
+const SYSTEM_ENVIRONMENT: &[(&str, &str)] = &[
+    ("TEMP", "C:\\Windows\\TEMP"),
+    ("TMP", "C:\\Windows\\TEMP"),
+    ("SYSTEMROOT", "C:\\Windows"),
+    ("WINDIR", "C:\\Windows"),
+    ("SYSTEMDRIVE", "C:"),
+    ("COMSPEC", "C:\\Windows\\system32\\cmd.exe"),
+    ("PROGRAMFILES", "C:\\Program Files"),
+    ("PROGRAMFILES(X86)", "C:\\Program Files (x86)"),
+    ("PROGRAMW6432", "C:\\Program Files"),
+    ("COMMONPROGRAMFILES", "C:\\Program Files\\Common Files"),
+    ("COMMONPROGRAMFILES(X86)", "C:\\Program Files (x86)\\Common Files"),
+    ("PROGRAMDATA", "C:\\ProgramData"),
+    ("ALLUSERSPROFILE", "C:\\ProgramData"),
+    ("PUBLIC", "C:\\Users\\Public"),
+    ("USERPROFILE", "C:\\Windows\\system32\\config\\systemprofile"),
+    ("APPDATA", "C:\\Windows\\system32\\config\\systemprofile\\AppData\\Roaming"),
+    ("LOCALAPPDATA", "C:\\Windows\\system32\\config\\systemprofile\\AppData\\Local"),
+    // At most 15 characters for a NetBIOS name; SYSTEM's USERNAME is the computer's name followed by $.
+    ("COMPUTERNAME", "XXXXXXXXXXXXXXX"),
+    ("USERNAME", "XXXXXXXXXXXXXXX$"),
+    ("USERDOMAIN", "XXXXXXXXXXXXXXX"),
+    ("PROCESSOR_ARCHITECTURE", "AMD64"),
+    ("OS", "Windows_NT"),
+    ("NUMBER_OF_PROCESSORS", "128"),
+];
+
+/// A command as the Windows agent will run it: its length once %VARIABLES% are expanded as for SYSTEM (the
+/// longest plausible value for the computer's name), and the variables the studio cannot know (left as
+/// written, as Windows leaves undefined ones).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpandedCommand {
+    pub expanded: String,
+    pub len: usize,
+    pub unknown: Vec<String>,
+}
+
+pub fn expand_for_windows_agent(command: &str) -> ExpandedCommand {
+    let mut expanded = String::with_capacity(command.len());
+    let mut unknown = Vec::new();
+    let mut rest = command;
+    while let Some(start) = rest.find('%') {
+        expanded.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('%') else {
+            expanded.push('%');
+            rest = after;
+            continue;
+        };
+        let name = &after[..end];
+        if let Some((_, v)) = SYSTEM_ENVIRONMENT.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            expanded.push_str(v);
+            rest = &after[end + 1..];
+        } else if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "_-.()#$".contains(c)) {
+            if !unknown.iter().any(|u: &String| u.eq_ignore_ascii_case(name)) {
+                unknown.push(name.to_string());
+            }
+            expanded.push('%');
+            expanded.push_str(name);
+            expanded.push('%');
+            rest = &after[end + 1..];
+        } else {
+            // "50% … 20%": not a variable; the second % may open one.
+            expanded.push('%');
+            rest = after;
+        }
+    }
+    expanded.push_str(rest);
+    let len = expanded.chars().count();
+    ExpandedCommand { expanded, len, unknown }
+}
+
 
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -358,8 +434,8 @@ pub enum ManifestError {
     FragmentSizeZero,
     #[error("the {field} of the {act} action is empty: {hint}")]
     ActionEmpty { act: &'static str, field: &'static str, hint: &'static str },
-    #[error("the {field} \"{value}\" is {len} characters long; the Windows agent ignores a package whose {field} is over {WINDOWS_COMMAND_MAX} characters: put the command in an install.bat at the root of the folder and launch that")]
-    CommandTooLong { field: &'static str, value: String, len: usize },
+    #[error("the {field} \"{value}\" is {len} characters long{expansion}; the Windows agent ignores a package whose {field} is over {WINDOWS_COMMAND_MAX} characters: put the command in an install.bat at the root of the folder and launch that")]
+    CommandTooLong { field: &'static str, value: String, len: usize, expansion: String },
     #[error("the {field} contains a line break: the agent runs a single line; put several commands in an install.bat")]
     LineBreak { field: &'static str },
     #[error("the {field} contains the control character U+{code:04X}, which makes the info file unreadable by the agents: remove it")]
@@ -583,17 +659,26 @@ impl Manifest {
             return Err(ManifestError::LineBreak { field });
         }
         check_text(field, value)?;
-        let len = value.chars().count();
-        if self.package.os == TargetOs::Windows && attr != "PATH" && len > WINDOWS_COMMAND_MAX {
-            return Err(ManifestError::CommandTooLong { field, value: value.to_string(), len });
-        }
-        if self.package.os == TargetOs::Windows && attr != "PATH" && value.contains('%') {
-            warnings.push(Warning {
-                code: crate::manifest::WarningCode::EnvExpansion,
-                message: format!(
-                    "the {field} uses %VARIABLES%: the Windows agent expands them and refuses the package if the result is over {WINDOWS_COMMAND_MAX} characters"
-                ),
-            });
+        if self.package.os == TargetOs::Windows && attr != "PATH" {
+            let x = expand_for_windows_agent(value);
+            if x.len > WINDOWS_COMMAND_MAX {
+                let expansion = if x.expanded == value {
+                    String::new()
+                } else {
+                    format!(" once the agent expands its variables as SYSTEM (\"{}\")", x.expanded)
+                };
+                return Err(ManifestError::CommandTooLong { field, value: value.to_string(), len: x.len, expansion });
+            }
+            if !x.unknown.is_empty() {
+                warnings.push(Warning {
+                    code: crate::manifest::WarningCode::EnvExpansion,
+                    message: format!(
+                        "the {field} uses {}, which the studio cannot know in advance: the Windows agent expands it as SYSTEM and ignores the package if the result is over {WINDOWS_COMMAND_MAX} characters ({} now, without it)",
+                        x.unknown.iter().map(|u| format!("%{u}%")).collect::<Vec<_>>().join(", "),
+                        x.len - x.unknown.iter().map(|u| u.chars().count() + 2).sum::<usize>()
+                    ),
+                });
+            }
         }
         if self.source.is_none() && !matches!(self.action, Action::Execute { .. }) {
             return Err(ManifestError::ActionEmpty {
@@ -701,8 +786,19 @@ mod tests {
         m.package.name = "  ".into();
         assert!(m.validate().unwrap_err().to_string().contains("give it a name"));
         m.package.name = "X".into();
-        m.action = Action::Execute { command: "x".repeat(256) };
-        assert!(matches!(m.validate(), Err(ManifestError::CommandTooLong { len: 256, .. })));
+        m.action = Action::Execute { command: "x".repeat(255) };
+        assert!(matches!(m.validate(), Err(ManifestError::CommandTooLong { len: 255, .. })));
+        m.action = Action::Execute { command: "x".repeat(254) };
+        assert!(m.validate().is_ok());
+        // 230 characters, 270 once %LocalAppData% is expanded as SYSTEM sees it.
+        let cmd = format!("\"%LocalAppData%\\{}\" /S", "d".repeat(210));
+        assert_eq!(cmd.chars().count(), 230);
+        let e = Manifest { action: Action::Execute { command: cmd }, ..m.clone() }.validate().unwrap_err();
+        assert!(e.to_string().contains("C:\\Windows\\system32\\config\\systemprofile\\AppData\\Local\\ddd") && e.to_string().contains("270 characters long once the agent expands"), "{e}");
+        // Unknown variables are named in a warning, with the length without them.
+        m.action = Action::Execute { command: "\"%MYAPPDIR%\\setup.exe\" /S 50% 20%".into() };
+        let w = m.validate().unwrap();
+        assert!(w.iter().any(|w| w.code == WarningCode::EnvExpansion && w.message.contains("%MYAPPDIR%") && w.message.contains("(23 now, without it)")), "{w:?}");
         m.action = Action::Execute { command: "a\nb".into() };
         assert!(matches!(m.validate(), Err(ManifestError::LineBreak { .. })));
         m.action = Action::Launch { file: "install.bat".into() };

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::build::MAX_ID;
 use crate::digest::{DigestAlgo, DigestEncoding, Hasher};
 use crate::info::{self, ParsedInfo};
-use crate::manifest::{first_word, TargetOs, WINDOWS_COMMAND_MAX};
+use crate::manifest::{expand_for_windows_agent, first_word, TargetOs, WINDOWS_COMMAND_MAX};
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
 
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -169,6 +169,10 @@ pub fn verify(dir: &Path, opts: &VerifyOptions, progress: &dyn ProgressSink, can
     reader.seek(SeekFrom::Start(0))?;
     if head.starts_with(b"PK") {
         report.archive_format = Some("zip");
+        if opts.os.is_none_or(|o| o == TargetOs::Windows) {
+            windows_zip_checks(&mut reader, &checked.id, opts.os == Some(TargetOs::Windows), &mut f)?;
+            reader.seek(SeekFrom::Start(0))?;
+        }
         check_zip(reader, &checked, &mut report, &mut f, cancel)?;
     } else if head.starts_with(&[0x1f, 0x8b]) {
         report.archive_format = Some("tar.gz");
@@ -266,8 +270,16 @@ fn check_attributes(p: &ParsedInfo, dir_name: &str, opts: &VerifyOptions, f: &mu
     let action_value = get(attr).unwrap_or("").to_string();
     if action_value.trim().is_empty() {
         f.error("action_empty", format!("ACT=\"{act}\" but {attr} is missing or empty: the Windows agent reports ERR_BAD_PARAM"), format!("give the {attr} value and rebuild"));
-    } else if windows && attr != "PATH" && action_value.chars().count() > WINDOWS_COMMAND_MAX {
-        f.error("command_too_long", format!("{attr} is {} characters long: the Windows agent ignores the package (limit {WINDOWS_COMMAND_MAX})", action_value.chars().count()), "put the command in an install.bat and launch that");
+    } else if windows && attr != "PATH" {
+        let x = expand_for_windows_agent(&action_value);
+        if x.len > WINDOWS_COMMAND_MAX {
+            let after = if x.expanded != action_value { " once its variables are expanded as SYSTEM sees them" } else { "" };
+            f.error(
+                "command_too_long",
+                format!("{attr} is {} characters long{after}: the Windows agent expands it into {} characters at most and ignores the package", x.len, WINDOWS_COMMAND_MAX),
+                "put the command in an install.bat at the root of the package and launch that",
+            );
+        }
     }
     let proto = get("PROTO").unwrap();
     if proto != "HTTP" && proto != "HTTPS" {
@@ -427,6 +439,102 @@ fn check_targz(reader: Concat, checked: &Checked, report: &mut VerifyReport, f: 
     }
     report.entries = names.len();
     launch_checks(&names, checked, false, f);
+    Ok(())
+}
+
+/// What the Windows agent's zip library (ZipArchive) does differently from other extractors, read from the
+/// central directory itself: it throws on Zip64, decodes names by the "made by" host byte (not flag bit 11), reads
+/// a Unix mode 0 as read-only and hidden, and creates paths without the long-path prefix. `sure`: the package is
+/// for Windows (errors); otherwise for both kinds of agent (the Windows failures are warnings).
+fn windows_zip_checks(reader: &mut Concat, id: &str, sure: bool, f: &mut Findings) -> io::Result<()> {
+    let mut push = |code: &'static str, message: String, fix: &str| {
+        if sure {
+            f.error(code, message, fix);
+        } else {
+            f.warn(code, format!("{message} (if the package is meant for Windows)"), fix);
+        }
+    };
+    let len = reader.len;
+    let tail_len = len.min(65_557 + 20);
+    reader.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    reader.read_exact(&mut tail)?;
+    let Some(eocd) = (0..tail.len().saturating_sub(21)).rev().find(|&i| tail[i..].starts_with(b"PK\x05\x06")) else {
+        return Ok(()); // check_zip reports an unreadable zip
+    };
+    let le16 = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]) as u64;
+    let le32 = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as u64;
+    let zip64_fix = "split the files into several packages (each under 4 GiB and 65,535 files), or build for Linux/macOS agents";
+    let zip64 = |why: String| format!("the archive uses Zip64 ({why}): the Windows agent's zip library throws on it, download.exe dies and after 5 tries the server gets ERR_EXECUTE_TOO_MANY_TRY");
+    if eocd >= 20 && tail[eocd - 20..].starts_with(b"PK\x06\x07") {
+        push("zip64_windows", zip64("a Zip64 end record: over 4 GiB or over 65,535 entries".into()), zip64_fix);
+        return Ok(());
+    }
+    let (count, cd_size, cd_offset) = (le16(&tail, eocd + 10), le32(&tail, eocd + 12), le32(&tail, eocd + 16));
+    if cd_offset.saturating_add(cd_size) > len {
+        return Ok(());
+    }
+    reader.seek(SeekFrom::Start(cd_offset))?;
+    let mut cd = vec![0u8; cd_size as usize];
+    reader.read_exact(&mut cd)?;
+    let prefix = format!("C:\\Windows\\Temp\\{id}.OCS\\");
+    let (mut at, mut names, mut modes) = (0usize, Vec::new(), Vec::new());
+    let mut zip64_entry = None;
+    for _ in 0..count {
+        if at + 46 > cd.len() || !cd[at..].starts_with(b"PK\x01\x02") {
+            break;
+        }
+        let host = cd[at + 5];
+        let flags = le16(&cd, at + 8);
+        let (csize, usize_, offset) = (le32(&cd, at + 20), le32(&cd, at + 24), le32(&cd, at + 42));
+        let (n, x, c) = (le16(&cd, at + 28) as usize, le16(&cd, at + 30) as usize, le16(&cd, at + 32) as usize);
+        let ext = le32(&cd, at + 38);
+        let Some(raw) = cd.get(at + 46..at + 46 + n) else { break };
+        let name = String::from_utf8_lossy(raw).into_owned();
+        if [csize, usize_, offset].contains(&0xFFFF_FFFF) && zip64_entry.is_none() {
+            zip64_entry = Some(name.clone());
+        }
+        if !raw.is_ascii() {
+            match host {
+                3 | 7 if std::str::from_utf8(raw).is_err() => push(
+                    "zip_name_encoding",
+                    format!("the name \"{name}\" is marked UTF-8 (Unix host) but is not UTF-8: the Windows agent extracts it under a garbled name"),
+                    REBUILD,
+                ),
+                0 if flags & 0x800 != 0 => push(
+                    "zip_name_encoding",
+                    format!("the name \"{name}\" is stored in UTF-8 with a DOS host byte: the Windows agent ignores the UTF-8 flag and decodes it in the PC's OEM code page, so the file is extracted as \"{}\" and a command naming it fails", crate::script::CodePage::default().decode(raw)),
+                    "build the package with the studio, which stores names in UTF-8 with a Unix host byte",
+                ),
+                _ => {}
+            }
+        }
+        if matches!(host, 3 | 7) && !name.ends_with('/') {
+            modes.push((name.clone(), (ext >> 16) & 0o777));
+        }
+        names.push(name);
+        at += 46 + n + x + c;
+    }
+    if let Some(e) = zip64_entry {
+        push("zip64_windows", zip64(format!("\"{e}\" or its place in the archive is over 4 GiB")), zip64_fix);
+    } else if count == 0xFFFF || cd_offset == 0xFFFF_FFFF {
+        push("zip64_windows", zip64("the entry count or the directory's place needs it".into()), zip64_fix);
+    }
+    if let Some((name, _)) = modes.iter().find(|(_, m)| *m == 0) {
+        push(
+            "zip_mode_zero",
+            format!("\"{name}\" has the Unix mode 0: the Windows agent extracts it as a read-only, hidden file"),
+            REBUILD,
+        );
+    }
+    for w in crate::scan::windows_name_problems(names.iter().map(|n| n.trim_end_matches('/')), prefix.chars().count()) {
+        let code = match w.code {
+            crate::manifest::WarningCode::CaseCollision => "zip_case_collision",
+            crate::manifest::WarningCode::PathTooLong => "zip_path_too_long",
+            _ => "zip_windows_name",
+        };
+        push(code, format!("{} (the Windows agent extracts under {prefix})", w.message), "rename the files and build again");
+    }
     Ok(())
 }
 

@@ -362,12 +362,28 @@ fn zip64_for_a_file_over_4_gib() {
     let f = std::fs::File::create(app.join("disk.img")).unwrap();
     f.set_len((4u64 << 30) + 12345).unwrap();
     let out = t.path().join("out");
-    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--json"]);
+    // The Windows agent's zip library throws on Zip64: a Windows build is refused, naming the file, and leaves nothing.
+    let refused = run(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--json"]);
+    assert!(!refused.status.success());
+    let e = json(&refused);
+    assert_eq!(e["error"]["code"], "zip64", "{e}");
+    let msg = e["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("\"disk.img\" is 4.0 GiB") && msg.contains("ERR_EXECUTE_TOO_MANY_TRY") && msg.contains("Split the files"), "{msg}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none(), "nothing written");
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "64", "--fragment-size", "1MiB", "--allow-zip64", "--json"]);
     let dir = out.join("64");
     let zip = t.path().join("p.zip");
     std::fs::write(&zip, concat_fragments(&dir, "64", r["fragments"].as_u64().unwrap() as usize)).unwrap();
     let listing = tool("unzip", &["-Z", "-v", zip.to_str().unwrap()]);
     assert!(listing.contains("4294979641 bytes"), "Info-ZIP reads the 64-bit size:\n{}", &listing[..listing.len().min(3000)]);
+    // verify names Zip64 as what the Windows agent cannot read: an error for Windows, a warning for any agent.
     let v = run(&["verify", dir.to_str().unwrap(), "--json"]);
     assert!(v.status.success(), "{}", stdout(&v));
+    let problems = json(&v)["problems"].to_string();
+    assert!(problems.contains("zip64_windows") && problems.contains("\"warning\""), "{problems}");
+    let v = run(&["verify", dir.to_str().unwrap(), "--os", "windows", "--json"]);
+    assert!(!v.status.success());
+    assert!(json(&v)["problems"].to_string().contains("ERR_EXECUTE_TOO_MANY_TRY"));
+    let v = run(&["verify", dir.to_str().unwrap(), "--os", "linux", "--json"]);
+    assert!(v.status.success() && !json(&v)["problems"].to_string().contains("zip64"), "{}", stdout(&v));
 }

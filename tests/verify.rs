@@ -88,3 +88,80 @@ fn uppercase_digest_missing_launch_file_and_not_a_package() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(json(&o)["error"]["code"], "source");
 }
+
+/// A package whose archive was zipped elsewhere (as the console publishes the admin's own zip): `verify` reads its
+/// central directory as the Windows agent's zip library does. A name in UTF-8 behind a DOS host byte (what
+/// .NET's and PowerShell's zip write) is extracted garbled; mode 0 makes read-only hidden files; reserved names,
+/// case twins and paths over 259 characters under `C:\Windows\Temp\<ID>.OCS\` fail; and a command over 254
+/// characters once expanded is ignored.
+#[test]
+fn archives_zipped_elsewhere_are_read_as_the_windows_agent_reads_them() {
+    let t = tempfile::tempdir().unwrap();
+    let id = "1700001010";
+    let dir = built(&t, id);
+    let zip = t.path().join("elsewhere.zip");
+    let long = format!("{}/{}.txt", "d".repeat(120), "f".repeat(120));
+    let script = format!(
+        r#"
+import zipfile, sys
+z = zipfile.ZipFile(sys.argv[1], "w")
+def add(name, system, mode=None, data=b"x"):
+    i = zipfile.ZipInfo(name); i.create_system = system
+    if mode is not None: i.external_attr = mode << 16
+    z.writestr(i, data)
+add("install.bat", 3, 0o644, b"@echo off\r\n")
+add("Équipe/été.txt", 0)
+add("Readme.TXT", 3, 0o644); add("readme.txt", 3, 0o644)
+add("con.txt", 3, 0o644)
+add("hidden.ini", 3, 0o100000)
+add("{long}", 3, 0o644)
+z.close()
+"#
+    );
+    let o = std::process::Command::new("python3").arg("-c").arg(&script).arg(&zip).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "info" {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    std::fs::copy(&zip, dir.join(format!("{id}-1"))).unwrap();
+    let md5 = tool("md5sum", &[zip.to_str().unwrap()]).split_whitespace().next().unwrap().to_string();
+    let info = std::fs::read_to_string(dir.join("info")).unwrap();
+    let start = info.find("DIGEST=\"").unwrap() + 8;
+    let frags = info.find("FRAGS=\"").unwrap() + 7;
+    let frags_end = frags + info[frags..].find('"').unwrap();
+    let info = format!("{}{}{}", &info[..frags], "1", &info[frags_end..]);
+    let info = info.replace(&info[start..start + 32].to_string(), &md5);
+    std::fs::write(dir.join("info"), &info).unwrap();
+
+    let o = run(&["verify", dir.to_str().unwrap(), "--os", "windows", "--json"]);
+    assert!(!o.status.success());
+    let j = json(&o);
+    let find = |code: &str| {
+        j["problems"].as_array().unwrap().iter().filter(|p| p["code"] == code).map(|p| p["message"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let enc = find("zip_name_encoding");
+    // cp850 reading of the UTF-8 bytes of "Équipe/été.txt".
+    assert!(enc.len() == 1 && enc[0].contains("Équipe/été.txt") && enc[0].contains("├ëquipe/├®t├®.txt"), "{j}");
+    assert!(find("zip_mode_zero").iter().any(|m| m.contains("hidden.ini") && m.contains("read-only, hidden")), "{j}");
+    assert!(find("zip_case_collision").iter().any(|m| m.contains("Readme.TXT") && m.contains("readme.txt")), "{j}");
+    assert!(find("zip_windows_name").iter().any(|m| m.contains("con.txt") && m.contains("CON is a reserved")), "{j}");
+    let too_long = find("zip_path_too_long");
+    assert!(too_long.len() == 1 && too_long[0].contains(&long) && too_long[0].contains("1700001010.OCS"), "{j}");
+    assert!(find("bad_digest").is_empty(), "the test's own digest is right: {j}");
+    // For any agent, the same are warnings: the package is not refused for Linux agents.
+    let o = run(&["verify", dir.to_str().unwrap(), "--json"]);
+    let any = json(&o);
+    assert!(any["problems"].as_array().unwrap().iter().filter(|p| p["code"].as_str().unwrap().starts_with("zip_")).all(|p| p["severity"] == "warning"), "{any}");
+
+    // A command of 240 characters that %LocalAppData% (SYSTEM's profile) brings to 280 is named by verify.
+    let cmd = format!("&quot;%LocalAppData%\\{}.exe&quot; /S", "x".repeat(240 - 24));
+    let launch = info.replace("ACT=\"LAUNCH\"", "ACT=\"EXECUTE\"").replace("NAME=\"install.bat\"", &format!("COMMAND=\"{cmd}\""));
+    assert!(launch.contains("COMMAND="), "{launch}");
+    std::fs::write(dir.join("info"), launch).unwrap();
+    let o = run(&["verify", dir.to_str().unwrap(), "--os", "windows", "--json"]);
+    let m = json(&o)["problems"].as_array().unwrap().iter().find(|p| p["code"] == "command_too_long").cloned();
+    assert!(m.as_ref().is_some_and(|m| m["message"].as_str().unwrap().contains("once its variables are expanded")), "{m:?}");
+}

@@ -53,6 +53,8 @@ pub enum BuildError {
         problems.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n  - ")
     )]
     WindowsPaths { folder: PathBuf, problems: Vec<Warning> },
+    #[error("{folder} needs a Zip64 archive ({reason}), which the Windows agent's zip library cannot read: download.exe fails and after 5 tries the server reports ERR_EXECUTE_TOO_MANY_TRY. Split the files into several packages (each under 4 GiB and 65,535 files), or build for Linux/macOS agents; allow Zip64 explicitly only if your Windows agents are known to read it")]
+    Zip64ForWindows { folder: PathBuf, reason: String },
     #[error("the archive kept from the server ({0}) no longer has the digest it was imported with: import the package again")]
     KeptArchive(PathBuf),
     #[error("the build was cancelled; nothing was written")]
@@ -74,6 +76,7 @@ impl BuildError {
             BuildError::SourceRead { .. } | BuildError::FileChanged(_) => crate::ErrorCode::Source,
             BuildError::Output { .. } | BuildError::OutputIsFile(_) => crate::ErrorCode::Output,
             BuildError::WindowsPaths { .. } => crate::ErrorCode::WindowsPaths,
+            BuildError::Zip64ForWindows { .. } => crate::ErrorCode::Zip64,
         }
     }
 }
@@ -91,6 +94,9 @@ pub struct BuildOptions {
     /// Build a Windows package even when some paths cannot be unzipped on Windows (reserved names, case
     /// collisions, paths too long): they then become warnings of the report.
     pub keep_bad_names: bool,
+    /// Build a Windows package even when it needs Zip64 (a file or the archive over 4 GiB, over 65,535
+    /// entries), which the Windows agent's zip library cannot read.
+    pub allow_zip64: bool,
 }
 
 /// What a build produced.
@@ -243,6 +249,17 @@ pub fn build(
             warnings.extend(problems);
         }
     }
+    if let (Some(l), TargetOs::Windows, false) = (listing.as_ref(), m.package.os, opts.allow_zip64) {
+        let big = l.files().find(|e| e.size > zipfmt::ZIP64_ENTRY_THRESHOLD);
+        let reason = if l.entries.len() > 65_535 {
+            Some(format!("{} files and folders, over the 65,535 a plain zip holds", l.entries.len()))
+        } else {
+            big.map(|e| format!("\"{}\" is {}, over 4 GiB", e.name, ByteSize(e.size)))
+        };
+        if let Some(reason) = reason {
+            return Err(BuildError::Zip64ForWindows { folder: l.root.clone(), reason });
+        }
+    }
     if let Some(l) = listing.as_mut() {
         mark_scripts_executable(m, l);
     }
@@ -325,6 +342,11 @@ pub fn build(
         }
     };
 
+    if m.package.os == TargetOs::Windows && !opts.allow_zip64 && format == Some(ArchiveFormat::Zip) && archive_size >= 0xFFFF_FFFF {
+        // Files each under 4 GiB can still make an archive whose last entries sit beyond 4 GiB.
+        let folder = listing.as_ref().map(|l| l.root.clone()).unwrap_or_default();
+        return Err(BuildError::Zip64ForWindows { folder, reason: format!("the archive is {}, over 4 GiB", ByteSize(archive_size)) });
+    }
     let info = Info::for_manifest(m, id, &digest, sizes.len()).to_xml();
     let info_path = staging.path().join("info");
     std::fs::write(&info_path, &info).map_err(|e| out_err(&info_path, e))?;

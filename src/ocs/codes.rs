@@ -201,6 +201,18 @@ pub fn explain(code: &str) -> Explanation {
             }
         };
     }
+    if code_u == "EXIT_CODE_259" {
+        // 259 is STILL_ACTIVE: the Windows agent's EXECUTE gave up waiting (EXECUTION_TIMEOUT) and read the exit
+        // code of a process that was still running. Nothing was killed; the command may still finish.
+        return Explanation {
+            code: code_u,
+            outcome: Outcome::Failure,
+            meaning_en: "Timed out: the command was still running when the agent's execution timeout (EXECUTION_TIMEOUT, 120 minutes by default) ran out. 259 is Windows' \"still active\", not an exit code; the agent killed nothing, so the installation may still be running or waiting for an answer on the PC.".into(),
+            fix_en: "Make the command unattended (/qn or /passive, no window waiting for a click) and check on a test PC, as SYSTEM, that it ends; if it really needs longer, raise the agent's EXECUTION_TIMEOUT.".into(),
+            meaning_fr: "Délai dépassé : la commande tournait encore quand le délai d'exécution de l'agent (EXECUTION_TIMEOUT, 120 minutes par défaut) a expiré. 259 est le « toujours actif » de Windows, pas un code de sortie ; l'agent n'a rien arrêté : l'installation tourne peut-être encore ou attend une réponse sur le PC.".into(),
+            fix_fr: "Rendre la commande silencieuse (/qn ou /passive, aucune fenêtre qui attend un clic) et vérifier sur un PC de test, en SYSTEM, qu'elle se termine ; si elle a vraiment besoin de plus de temps, augmenter EXECUTION_TIMEOUT de l'agent.".into(),
+        };
+    }
     if let Some(n) = code_u.strip_prefix("EXIT_CODE_").and_then(|n| n.parse::<i64>().ok()) {
         let (en, fr) = exit_code_hint(n);
         return Explanation {
@@ -226,6 +238,15 @@ pub fn explain(code: &str) -> Explanation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exit_code_259_is_explained_as_a_timeout() {
+        let e = explain("exit_code_259");
+        assert_eq!(e.outcome, Outcome::Failure);
+        assert!(e.meaning_en.starts_with("Timed out") && e.meaning_en.contains("EXECUTION_TIMEOUT"), "{}", e.meaning_en);
+        assert!(e.meaning_fr.starts_with("Délai dépassé"), "{}", e.meaning_fr);
+        assert!(!explain("EXIT_CODE_258").meaning_en.contains("Timed out"));
+    }
 
     #[test]
     fn every_kind_of_state_is_explained() {

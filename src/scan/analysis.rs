@@ -67,17 +67,22 @@ fn windows_name_problem(component: &str) -> Option<String> {
 /// case (one overwrites the other), and paths too long once extracted under the agent's folder. Each names the
 /// file. `inspect` shows them as warnings; a Windows build refuses them unless the admin keeps them explicitly.
 pub fn windows_path_problems(listing: &Listing) -> Vec<Warning> {
+    windows_name_problems(listing.entries.iter().map(|e| e.name.trim_end_matches('/')), WINDOWS_EXTRACT_PREFIX)
+}
+
+/// The same checks on any list of archive paths (`/`-separated), `prefix` being the length of the folder the
+/// agent extracts them under.
+pub fn windows_name_problems<'a>(names: impl IntoIterator<Item = &'a str>, prefix: usize) -> Vec<Warning> {
     let mut out = Vec::new();
     let mut seen: HashMap<String, &str> = HashMap::new();
-    for e in &listing.entries {
-        let name = e.name.trim_end_matches('/');
+    for name in names {
         if let Some(prev) = seen.insert(name.to_lowercase(), name) {
             warn(&mut out, crate::manifest::WarningCode::CaseCollision, format!("\"{prev}\" and \"{name}\" differ only by case: on Windows one overwrites the other; rename one"));
         }
         if let Some(p) = name.split('/').find_map(|c| windows_name_problem(c).map(|why| (c, why))) {
             warn(&mut out, crate::manifest::WarningCode::WindowsName, format!("\"{name}\": Windows refuses the name \"{}\" ({}); rename it", p.0, p.1));
         }
-        let len = name.chars().count() + WINDOWS_EXTRACT_PREFIX;
+        let len = name.chars().count() + prefix;
         if len > WINDOWS_MAX_PATH {
             warn(
                 &mut out,

@@ -4,7 +4,7 @@
 pub mod analysis;
 pub mod installers;
 
-pub use analysis::{analyze, inspect, windows_path_problems, Analysis};
+pub use analysis::{analyze, inspect, windows_name_problems, windows_path_problems, Analysis};
 
 use std::path::{Path, PathBuf};
 

@@ -195,6 +195,10 @@ struct BuildArgs {
     /// only by case, paths too long once extracted); they are refused by default, each named
     #[arg(long)]
     keep_bad_names: bool,
+    /// Build a Windows package even when it needs Zip64 (a file or the archive over 4 GiB, over 65,535 files and
+    /// folders): the Windows agent's zip library cannot read Zip64, so use it only for agents known to read it
+    #[arg(long)]
+    allow_zip64: bool,
     /// Print one JSON object instead of text
     #[arg(long)]
     json: bool,
@@ -332,6 +336,7 @@ fn cli_hint(code: &str) -> Option<&'static str> {
         "action_empty" => "--command \"…\" for execute or launch, --path for store",
         "exists" => "another --id, or --replace",
         "windows_paths" => "--keep-bad-names keeps them",
+        "zip64" => "--os linux for Linux/macOS agents, or --allow-zip64",
         "no_password" => "ocs-studio login --server URL --user NAME",
         "name_taken" => "--replace publishes it as the replacement",
         "no_such_package" => "ocs-studio stats --list",
@@ -420,7 +425,7 @@ fn cmd_build(a: BuildArgs) -> Result<ExitCode, Failure> {
     let cancel = cancel_on_ctrl_c();
     let (bar, sink) = progress_bar();
     let project = Project { manifest: &m, base_dir: &base, manifest_file: manifest_file.as_deref() };
-    let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads, keep_bad_names: a.keep_bad_names };
+    let opts = BuildOptions { out_dir: a.out.clone(), id: a.id, replace: a.replace, threads: a.threads, keep_bad_names: a.keep_bad_names, allow_zip64: a.allow_zip64 };
     let result = ocs_studio::build(&project, &opts, &sink, &cancel);
     bar.finish_and_clear();
     let r = result.map_err(|e| Failure { code: e.code().as_str(), message: e.to_string() })?;

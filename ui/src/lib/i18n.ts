@@ -44,6 +44,7 @@ const subject = (l: Lint): string => (l.subject ? ` ${l.subject}` : "");
 
 const frCodes = {
   windows_paths: "Des noms de fichiers ne pourront pas être décompressés sur les PC Windows.",
+  zip64: "Le paquet est trop gros pour l'agent Windows (plus de 4 Gio ou de 65 535 fichiers) : découpez-le en plusieurs paquets.",
   insecure_http: "Adresse en http:// : le mot de passe circulerait en clair. Utilisez l'adresse https:// de la console.",
   launch_file_missing: "Le fichier à lancer n'est pas à la racine du dossier.",
   source: "Le dossier de l'application ne peut pas être empaqueté.",
@@ -756,6 +757,7 @@ const en: Dict = {
   language: "Français",
   codes: {
     windows_paths: "Some file names cannot be unzipped on the Windows PCs.",
+    zip64: "The package is too big for the Windows agent (over 4 GiB or 65,535 files): split it into several packages.",
     insecure_http: "An http:// address: the password would travel in clear. Use the console's https:// address.",
     launch_file_missing: "The file to launch is not at the root of the folder.",
     source: "The application folder cannot be packaged.",
