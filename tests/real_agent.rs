@@ -89,3 +89,28 @@ fn a_failing_command_is_reported_as_the_agent_does() {
     let status = deploy_and_run(&app, &t.path().join("out"), &["--action", "execute", "--command", "sh install.sh"]);
     assert_eq!(status, "ERR_EXECUTE", "the Unix agent says ERR_EXECUTE for a non-zero EXECUTE");
 }
+
+/// Non-ASCII names and an empty file, in a zip (the Windows layout) and in a tar.gz: the real agent extracts
+/// them under their own names, and the script it runs finds them.
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn the_agent_extracts_non_ascii_names_and_empty_files() {
+    for (os, args) in [("windows", vec!["--action", "execute", "--command", "sh install.sh"]), ("linux", vec!["--os", "linux"])] {
+        let t = tempfile::tempdir().unwrap();
+        let app = t.path().join("app");
+        let marker = t.path().join("marker");
+        write(
+            &app.join("install.sh"),
+            format!(
+                "#!/bin/sh\ntest \"$(cat 'Équipe Compta/été — ½.txt')\" = accents || exit 4\ntest -f vide.dat && ! test -s vide.dat || exit 5\ntest \"$(cat 日本語/ファイル.txt)\" = cjk || exit 6\necho found > '{}'\n",
+                marker.display()
+            ),
+        );
+        write(&app.join("Équipe Compta/été — ½.txt"), "accents");
+        write(&app.join("日本語/ファイル.txt"), "cjk");
+        write(&app.join("vide.dat"), b"");
+        let status = deploy_and_run(&app, &t.path().join("out"), &args);
+        assert!(status == "SUCCESS" || status == "SUCCESS_0", "{os}: {status}");
+        assert_eq!(std::fs::read_to_string(&marker).unwrap(), "found\n", "{os}");
+    }
+}

@@ -40,7 +40,8 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
-/// Reads exactly `remaining` bytes or fails: a file that shrank since it was listed must not corrupt the tar.
+/// Reads exactly `remaining` bytes or fails: a file that shrank or grew since it was listed must not give a tar
+/// that lies about it.
 struct ExactReader<'a> {
     inner: File,
     remaining: u64,
@@ -55,6 +56,10 @@ impl Read for ExactReader<'_> {
             return Err(io::Error::other(Cancelled));
         }
         if self.remaining == 0 {
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? != 0 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file grew"));
+            }
             return Ok(0);
         }
         let want = buf.len().min(self.remaining as usize);
@@ -83,7 +88,8 @@ pub fn write_targz<W: Write>(
     tar.mode(tar::HeaderMode::Deterministic);
     let total: u64 = entries.iter().map(|e| e.size).sum();
     let mut done = 0u64;
-    let mut last_report = std::time::Instant::now();
+    // The first read is reported at once, then every 100 ms.
+    let mut last_report = std::time::Instant::now().checked_sub(std::time::Duration::from_secs(1)).unwrap_or_else(std::time::Instant::now);
     for e in entries {
         if cancel.is_cancelled() {
             return Err(BuildError::Cancelled);

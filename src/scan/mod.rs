@@ -60,6 +60,12 @@ pub enum ScanError {
     Empty(PathBuf),
     #[error("cannot read {path}: {source}; check its permissions")]
     Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("the link {path} points to {target}, a folder that contains it: the package would never end; remove the link or exclude it")]
+    LinkLoop { path: PathBuf, target: PathBuf },
+    #[error("the link {path} points to {target}, which does not exist: restore its target, or remove or exclude the link")]
+    BrokenLink { path: PathBuf, target: PathBuf },
+    #[error("{path} is {kind}, not a file: a package holds files and folders only; remove it or exclude it")]
+    NotRegular { path: PathBuf, kind: &'static str },
     #[error("the file name {0:?} is not valid UTF-8: rename it (the archive stores UTF-8 names)")]
     NonUtf8Name(PathBuf),
     #[error("the exclude pattern \"{pattern}\" is not valid: {message}")]
@@ -121,8 +127,14 @@ pub fn list(root: &Path, excludes: &Excludes, cancel: &CancelToken) -> Result<Li
         }
         let item = item.map_err(|e| {
             let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+            if let Some(target) = e.loop_ancestor() {
+                return ScanError::LinkLoop { path, target: target.to_path_buf() };
+            }
             let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
-            ScanError::Unreadable { path, source }
+            match std::fs::read_link(&path) {
+                Ok(target) if source.kind() == std::io::ErrorKind::NotFound => ScanError::BrokenLink { path, target },
+                _ => ScanError::Unreadable { path, source },
+            }
         })?;
         let rel = item.path().strip_prefix(&root_canon).expect("walkdir stays below its root");
         let mut name = String::new();
@@ -144,6 +156,9 @@ pub fn list(root: &Path, excludes: &Excludes, cancel: &CancelToken) -> Result<Li
             source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("metadata")),
         })?;
         let is_dir = md.is_dir();
+        if !is_dir && !md.is_file() {
+            return Err(ScanError::NotRegular { path: item.path().to_path_buf(), kind: special_kind(&md) });
+        }
         entries.push(Entry {
             name: if is_dir { format!("{name}/") } else { name },
             path: item.path().to_path_buf(),
@@ -159,6 +174,26 @@ pub fn list(root: &Path, excludes: &Excludes, cancel: &CancelToken) -> Result<Li
     }
     let total_bytes = entries.iter().map(|e| e.size).sum();
     Ok(Listing { root: root_canon, entries, file_count, total_bytes })
+}
+
+/// What a non-regular file is, for the message (a named pipe would block the build forever if read).
+fn special_kind(md: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = md.file_type();
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = md;
+    "a special file"
 }
 
 #[cfg(unix)]
