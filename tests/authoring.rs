@@ -266,6 +266,8 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
     write(&app.join("tronqué.msi"), &bytes[..bytes.len() / 2]);
     write(&app.join("header only.msi"), &bytes[..512]);
     write(&app.join("fuzzed.msi"), include_bytes!("../fuzz/regressions/installers-oom-corrupt-msi"));
+    // Makes the msi crate panic (an unwrap on a malformed _Columns table): contained, reported as unreadable.
+    write(&app.join("panics the msi crate.msi"), include_bytes!("../fuzz/regressions/installers-msi-crate-panic"));
     write(&app.join("not an msi.msi"), noise(4096, 7));
     let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
     let warnings: Vec<String> = a["warnings"]
@@ -275,7 +277,7 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
         .filter(|w| w["code"] == "unreadable_installer")
         .map(|w| w["message"].as_str().unwrap().to_string())
         .collect();
-    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi"] {
+    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi", "panics the msi crate.msi"] {
         let w = warnings.iter().find(|w| w.contains(name)).unwrap_or_else(|| panic!("no warning for {name}: {warnings:?}"));
         assert!(w.contains("damaged or truncated") && w.contains("download it again"), "{w}");
     }
