@@ -13,6 +13,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Creates a file of a package (a fragment, `info`, an imported file) readable by all and writable by its owner
+/// only, whatever the umask: a package runs as SYSTEM on every PC, so no other account may alter it before it
+/// is published; and the web server must read it.
+pub fn create_package_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o644);
+    }
+    let f = o.open(path)?;
+    #[cfg(unix)]
+    {
+        // An existing file keeps its mode through open(): set it.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(f)
+}
+
+/// `create_package_file` with its content.
+pub fn write_package_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    create_package_file(path)?.write_all(bytes)
+}
+
+/// Creates the settings folder (and its parents) if missing, readable by its owner only: it names the servers,
+/// their host keys and the relays, which another account must not be able to change. Files in it are written
+/// by `write_atomic`, which creates them private too.
+pub fn ensure_settings_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if dir.ends_with("ocs-studio") || dir.ends_with("OCS Package Studio") {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
+}
+
 /// The studio's settings folder: `%APPDATA%\OCS Package Studio` on Windows, else `$XDG_CONFIG_HOME/ocs-studio` (or
 /// `~/.config/ocs-studio`). Secrets never go there.
 pub fn config_dir() -> std::path::PathBuf {

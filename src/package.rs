@@ -206,7 +206,7 @@ fn remember(file: &Path) {
     list.packages.retain(|x| *x != file);
     list.packages.insert(0, file);
     list.packages.truncate(RECENT_MAX);
-    let r = p.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| crate::fsx::write_atomic(&p, toml::to_string(&list).unwrap_or_default().as_bytes()));
+    let r = p.parent().map_or(Ok(()), crate::fsx::ensure_settings_dir).and_then(|_| crate::fsx::write_atomic(&p, toml::to_string(&list).unwrap_or_default().as_bytes()));
     if let Err(e) = r {
         tracing::warn!(error = %e, "could not update the recent packages list");
     }

@@ -269,6 +269,8 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
     // Makes the msi crate panic (an unwrap on a malformed _Columns table): contained, reported as unreadable.
     write(&app.join("panics the msi crate.msi"), include_bytes!("../fuzz/regressions/installers-msi-crate-panic"));
     write(&app.join("not an msi.msi"), noise(4096, 7));
+    // Claims a 4 GiB string in its string pool (the fuzzer's second out-of-memory).
+    write(&app.join("pool.msi"), include_bytes!("../fuzz/regressions/installers-oom-string-pool"));
     let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
     let warnings: Vec<String> = a["warnings"]
         .as_array()
@@ -277,11 +279,13 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
         .filter(|w| w["code"] == "unreadable_installer")
         .map(|w| w["message"].as_str().unwrap().to_string())
         .collect();
-    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi", "panics the msi crate.msi"] {
+    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi", "panics the msi crate.msi", "pool.msi"] {
         let w = warnings.iter().find(|w| w.contains(name)).unwrap_or_else(|| panic!("no warning for {name}: {warnings:?}"));
         assert!(w.contains("damaged or truncated") && w.contains("download it again"), "{w}");
     }
     let fuzzed = warnings.iter().find(|w| w.contains("fuzzed.msi")).unwrap();
     assert!(fuzzed.contains("claims") && fuzzed.contains("bytes in a stream of"), "{fuzzed}");
+    let pool = warnings.iter().find(|w| w.contains("pool.msi")).unwrap();
+    assert!(pool.contains("the string pool claims"), "{pool}");
     assert!(a["installers"].as_array().unwrap().is_empty(), "{a}");
 }

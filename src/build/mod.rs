@@ -349,7 +349,7 @@ pub fn build(
     }
     let info = Info::for_manifest(m, id, &digest, sizes.len()).to_xml();
     let info_path = staging.path().join("info");
-    std::fs::write(&info_path, &info).map_err(|e| out_err(&info_path, e))?;
+    crate::fsx::write_package_file(&info_path, info.as_bytes()).map_err(|e| out_err(&info_path, e))?;
     if cancel.is_cancelled() {
         return Err(BuildError::Cancelled);
     }

@@ -59,14 +59,14 @@ impl FragmentSink {
             let mut tail = std::fs::read(&last)?;
             moved.append(&mut tail);
             debug_assert_eq!(moved.len() as u64, sizes[n as usize - 1]);
-            std::fs::write(&last, &moved)?;
+            crate::fsx::write_package_file(&last, &moved)?;
         }
         Ok(sizes)
     }
 
     fn open_next(&mut self) -> io::Result<&mut BufWriter<File>> {
         let index = self.pos / self.size;
-        let f = File::create(fragment_path(&self.dir, self.id, index))?;
+        let f = crate::fsx::create_package_file(&fragment_path(&self.dir, self.id, index))?;
         self.current = Some(BufWriter::with_capacity(1 << 20, f));
         Ok(self.current.as_mut().unwrap())
     }

@@ -136,7 +136,7 @@ pub fn save(path: &Path, mut template: Template) -> Result<(), LibraryError> {
 fn write_user(path: &Path, texts: Vec<Template>) -> Result<(), LibraryError> {
     let io = |e| LibraryError::Io { path: path.to_path_buf(), source: e };
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io)?;
+    crate::fsx::ensure_settings_dir(dir).map_err(io)?;
     let body = toml::to_string_pretty(&File { texts }).expect("texts serialize");
     crate::fsx::write_atomic(path, body.as_bytes()).map_err(io)
 }

@@ -238,13 +238,20 @@ pub(crate) fn load_ca(path: &std::path::Path) -> Result<Vec<reqwest::Certificate
     Ok(certs)
 }
 
+/// How long the studio waits for a server that stopped answering in the middle of a request (the console, or the
+/// download address): 300 s, or `OCS_STUDIO_TIMEOUT` seconds (1 to 3600) for very slow links or for tests.
+pub fn read_timeout() -> Duration {
+    let secs = std::env::var("OCS_STUDIO_TIMEOUT").ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=3600).contains(s));
+    Duration::from_secs(secs.unwrap_or(300))
+}
+
 /// The HTTP client every request to this server uses: cookies, timeouts, and the admin's CA on top of the system's.
 pub(crate) fn http_client(spec: &ServerSpec, accept_invalid: bool) -> Result<Client, OcsError> {
     let mut b = Client::builder()
         .tls_backend_native()
         .cookie_store(true)
         .connect_timeout(Duration::from_secs(15))
-        .read_timeout(Duration::from_secs(300))
+        .read_timeout(read_timeout())
         .user_agent(concat!("OCS-Package-Studio/", env!("CARGO_PKG_VERSION")))
         .tls_info(accept_invalid)
         .danger_accept_invalid_certs(accept_invalid);

@@ -136,7 +136,7 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
     let mut read = None;
     let gate = match rule {
         Some(r) => {
-            let (st, acts) = snapshot(c, server_id).await?;
+            let (st, acts) = snapshot(c, server_id).await.map_err(|e| e.while_doing("deploying", "reading the previous ring's results"))?;
             let g = ring_gate(&st, &r.after, r.min_success);
             if !g.open {
                 return Err(OcsError::RingClosed(g.reason()));
@@ -151,9 +151,11 @@ pub async fn deploy(c: &Console, server_id: &str, computers: &[Computer], rule: 
     }
     let (st, acts) = match read {
         Some(v) => v,
-        None => snapshot(c, server_id).await?,
+        None => snapshot(c, server_id).await.map_err(|e| e.while_doing("deploying", "reading which computers already have the package"))?,
     };
-    Ok((affect_with(c, server_id, &st, &acts, computers).await?, gate))
+    // Assigned one by one, skipping those that have it: after a failure, deploying again assigns the rest.
+    let report = affect_with(c, server_id, &st, &acts, computers).await.map_err(|e| e.while_doing("deploying", "assigning the package to the computers (deploying again assigns those left)"))?;
+    Ok((report, gate))
 }
 
 /// `deploy` from the command line: the computers a filter finds, optionally only looked at (`dry_run`).
@@ -182,7 +184,7 @@ pub struct DeployOutput {
 /// Assigns package `req.server_id` to every computer `req.filter` finds (none found: `NoComputers`, which says why).
 pub async fn deploy_matching(c: &Console, req: &DeployRequest) -> Result<DeployOutput, OcsError> {
     check_id(&req.server_id)?;
-    let computers = find_computers(c, &req.filter).await?;
+    let computers = find_computers(c, &req.filter).await.map_err(|e| e.while_doing("deploying", "finding the computers to deploy to"))?;
     if computers.is_empty() {
         let all = req.filter.tag.is_none() && req.filter.name.is_none();
         return Err(OcsError::NoComputers { filter: req.filter.clone(), all });

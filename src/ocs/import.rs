@@ -190,7 +190,7 @@ pub fn unpack(server_id: &str, archive: &Path, dest: &Path, cancel: &CancelToken
                         std::fs::create_dir_all(p).map_err(io)?;
                     }
                     let mode = entry.header().mode().unwrap_or(0o644);
-                    let mut out = std::fs::File::create(&target).map_err(io)?;
+                    let mut out = crate::fsx::create_package_file(&target).map_err(io)?;
                     std::io::copy(&mut entry, &mut out).map_err(io)?;
                     #[cfg(unix)]
                     {
@@ -227,7 +227,7 @@ pub fn unpack(server_id: &str, archive: &Path, dest: &Path, cancel: &CancelToken
             if let Some(p) = target.parent() {
                 std::fs::create_dir_all(p).map_err(io)?;
             }
-            let mut out = std::fs::File::create(&target).map_err(io)?;
+            let mut out = crate::fsx::create_package_file(&target).map_err(io)?;
             std::io::copy(&mut f, &mut out).map_err(|e| bad(server_id, format!("zip entry \"{name}\": {e}")))?;
             #[cfg(unix)]
             if let Some(mode) = f.unix_mode().filter(|m| m & 0o111 != 0) {

@@ -127,6 +127,9 @@ pub enum OcsError {
     Database { step: String, detail: String },
     #[error("cancelled")]
     Cancelled,
+    /// A failure inside a step of publishing or deploying, named for the admin; the code stays the cause's.
+    #[error("{what} stopped while {doing}: {source}")]
+    During { what: &'static str, doing: &'static str, source: Box<OcsError> },
 }
 
 impl OcsError {
@@ -159,6 +162,32 @@ impl OcsError {
             OcsError::Ssh(e) => e.code(),
             OcsError::Database { .. } => crate::ErrorCode::Database,
             OcsError::Cancelled => crate::ErrorCode::Cancelled,
+            OcsError::During { source, .. } => source.code(),
+        }
+    }
+
+    /// This failure, said to have happened in publishing's `step` (nothing changes for a cancellation or an
+    /// error that already names its step).
+    pub fn during(self, step: Option<publish::PublishStepKind>) -> OcsError {
+        match step {
+            Some(step) => self.while_doing("publishing", step.doing()),
+            None => self,
+        }
+    }
+
+    /// This failure, said to have stopped `what` ("deploying") while `doing` ("assigning the package").
+    pub fn while_doing(self, what: &'static str, doing: &'static str) -> OcsError {
+        match self {
+            e @ (OcsError::Cancelled | OcsError::During { .. }) => e,
+            e => OcsError::During { what, doing, source: Box::new(e) },
+        }
+    }
+
+    /// The cause, without the step it happened in.
+    pub fn cause(&self) -> &OcsError {
+        match self {
+            OcsError::During { source, .. } => source.cause(),
+            e => e,
         }
     }
 }

@@ -78,6 +78,22 @@ impl PublishStepKind {
         PublishStepKind::Replace,
     ];
 
+    /// The step as a sentence ends it: "publishing stopped while …".
+    pub fn doing(self) -> &'static str {
+        match self {
+            PublishStepKind::Verify => "verifying the package",
+            PublishStepKind::UploadLimit => "reading the console's upload limit",
+            PublishStepKind::Existing => "looking for a package of the same name on the server",
+            PublishStepKind::FragmentSetting => "setting the console's fragment size",
+            PublishStepKind::Upload => "uploading the package to the console",
+            PublishStepKind::DirectCopy => "copying the package to the server over SSH",
+            PublishStepKind::Collision => "checking that the new package ID is this package's",
+            PublishStepKind::CheckServed => "checking that the server serves the package as agents will fetch it",
+            PublishStepKind::Activate => "activating the package",
+            PublishStepKind::Replace => "moving the replaced package's computers to the new one",
+        }
+    }
+
     /// The step as the progress reports and the JSON name it (`upload-limit`…).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -421,11 +437,14 @@ pub(super) struct Steps<'a> {
     list: Vec<PublishStep>,
     t: Instant,
     pub(super) progress: &'a dyn ProgressSink,
+    /// The step running now: a failure names it.
+    current: Option<PublishStepKind>,
 }
 
 impl Steps<'_> {
     pub(super) fn start(&mut self, stage: Stage, step: PublishStepKind) {
         self.t = Instant::now();
+        self.current = Some(step);
         self.progress.report(Progress { stage, done: 0, total: 0, current: Some(step.as_str().to_string()) });
     }
     pub(super) fn done(&mut self, step: PublishStepKind, detail: StepDetail) {
@@ -436,8 +455,15 @@ impl Steps<'_> {
 
 /// Publishes the package folder `dir` (…/<ID>, from `ocs-studio build`) and activates it.
 pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &dyn ProgressSink, cancel: &CancelToken) -> Result<PublishReport, OcsError> {
+    let mut steps = Steps { list: Vec::new(), t: Instant::now(), progress, current: None };
+    // Whatever fails names the step it failed in (a connection lost while uploading, an unexpected page while
+    // activating…); what the step had created on the server is already taken back by then.
+    publish_steps(c, dir, opts, &mut steps, cancel).await.map_err(|e| e.during(steps.current))
+}
+
+async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<PublishReport, OcsError> {
     let started = Instant::now();
-    let mut steps = Steps { list: Vec::new(), t: Instant::now(), progress };
+    let progress = steps.progress;
     let check_cancel = || if cancel.is_cancelled() { Err(OcsError::Cancelled) } else { Ok(()) };
 
     // 1. The package itself, checked like the agent would, before anything is sent.
@@ -527,7 +553,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
                     info_url: format!("https://{}/{}/info", a.info_loc, p.server_id),
                     fragment_url: None,
                     direct: None,
-                    steps: steps.list,
+                    steps: std::mem::take(&mut steps.list),
                     duration_ms: started.elapsed().as_millis() as u64,
                 });
             }
@@ -548,7 +574,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
     // Or, directly over SSH: files and rows, checked, in one transaction.
     let n = local.fragments.len();
     let (server_id, enable_id, info_url, fragment_url, fragment_note, fragment_ratio_mib, fragment_setting_changed, direct_to) = if let (true, Some(spec)) = (direct, &ssh_spec) {
-        let (d, info_url, fragment_url) = super::direct::publish(c, spec, &local, dir, &name, &opts.description, opts.os, &info_loc, &pack_loc, &mut steps, cancel).await?;
+        let (d, info_url, fragment_url) = super::direct::publish(c, spec, &local, dir, &name, &opts.description, opts.os, &info_loc, &pack_loc, steps, cancel).await?;
         let to = format!("{}:{}/{}", spec.target, d.download_dir, d.server_id);
         (d.server_id, d.enable_id, info_url, fragment_url, "cut as built (published directly)".to_string(), None, false, Some(to))
     } else {
@@ -558,8 +584,12 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
             before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
         }
         let cut = match c.version.flow {
-            BuildFlow::Wizard => build_wizard(c, &local, &name, opts, &mut steps, cancel).await?,
-            BuildFlow::Legacy => build_legacy(c, &local, &name, opts, &mut steps, cancel).await?,
+            BuildFlow::Wizard => build_wizard(c, &local, &name, opts, steps, cancel).await,
+            BuildFlow::Legacy => build_legacy(c, &local, &name, opts, steps, cancel).await,
+        };
+        let cut = match cut {
+            Ok(cut) => cut,
+            Err(e) => return Err(take_back_orphans(c, &name, &before, e).await),
         };
         let Some(ours) = collision(c, &local, &info_loc, &cut.server_id, &before).await else { break cut };
         attempt += 1;
@@ -579,7 +609,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         }
         check_cancel()?;
     };
-    let outcome = finish(c, &local, &server_id, &info_loc, &pack_loc, &mut steps, cancel).await;
+    let outcome = finish(c, &local, &server_id, &info_loc, &pack_loc, steps, cancel).await;
     let (enable_id, info_url, fragment_url) = match outcome {
         Ok(v) => v,
         Err(e) => {
@@ -633,7 +663,7 @@ pub async fn publish(c: &Console, dir: &Path, opts: &PublishOptions, progress: &
         info_url,
         fragment_url,
         direct: direct_to,
-        steps: steps.list,
+        steps: std::mem::take(&mut steps.list),
         duration_ms: started.elapsed().as_millis() as u64,
     })
 }
@@ -921,6 +951,34 @@ struct Cut {
 
 /// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
 /// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
+/// After a failed or cancelled upload, the console may still have created the package (the connection was lost
+/// after the console had the whole archive, before its answer came back): any package of this name that was not
+/// there before is deleted. Returns the error to report.
+async fn take_back_orphans(c: &Console, name: &str, before: &[String], e: OcsError) -> OcsError {
+    if matches!(e, OcsError::Refused(_) | OcsError::UploadTooLarge { .. }) {
+        return e;
+    }
+    let listed = match package_list(c, "").await {
+        Ok(l) => l,
+        Err(l) => {
+            return OcsError::Console {
+                page: "rollback".into(),
+                message: format!("{e} — and the studio could not check whether the console created the package anyway ({l}): look for \"{name}\" in the console's package list and delete it"),
+            }
+        }
+    };
+    for p in listed.into_iter().filter(|p| same_name(&p.name, name) && !before.contains(&p.server_id)) {
+        tracing::warn!(server_id = p.server_id, "the console created the package although the upload failed: deleting it");
+        if let Err(d) = delete(c, &p.server_id).await {
+            return OcsError::Console {
+                page: "rollback".into(),
+                message: format!("{e} — the console created package {} anyway, and deleting it failed ({d}): delete it in the console", p.server_id),
+            };
+        }
+    }
+    e
+}
+
 async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     let n = local.fragments.len();
     let mut note = String::new();

@@ -33,7 +33,7 @@ pub fn saved_servers() -> Vec<ServerSpec> {
 fn store(list: Vec<ServerSpec>) -> std::io::Result<()> {
     let p = path();
     if let Some(dir) = p.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::fsx::ensure_settings_dir(dir)?;
     }
     let text = toml::to_string(&File { servers: list }).map_err(std::io::Error::other)?;
     crate::fsx::write_atomic(&p, text.as_bytes())

@@ -181,7 +181,7 @@ fn load_from(p: &Path) -> Result<Vec<Relay>, RelayError> {
 fn store(list: &[Relay]) -> Result<(), RelayError> {
     let p = path();
     if let Some(dir) = p.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| RelayError::Settings(format!("{}: {e}", dir.display())))?;
+        crate::fsx::ensure_settings_dir(dir).map_err(|e| RelayError::Settings(format!("{}: {e}", dir.display())))?;
     }
     let text = toml::to_string(&File { relays: list.to_vec() }).map_err(|e| RelayError::Settings(e.to_string()))?;
     crate::fsx::write_atomic(&p, text.as_bytes()).map_err(|e| RelayError::Settings(format!("{}: {e}", p.display())))

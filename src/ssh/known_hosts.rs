@@ -166,7 +166,7 @@ pub fn add(file: &Path, host: &str, port: u16, key: &PublicKey) -> std::io::Resu
     let line = k.to_openssh().map_err(std::io::Error::other)?;
     text.push_str(&format!("{} {}\n", host_name(host, port), line.trim()));
     if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::fsx::ensure_settings_dir(dir)?;
     }
     crate::fsx::write_atomic(file, text.as_bytes())
 }

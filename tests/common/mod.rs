@@ -2,6 +2,8 @@
 //! and check its output with independent tools (unzip, md5sum, tar, xmllint, wixl for real MSIs).
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -108,7 +108,36 @@ fn check_summary(path: &Path) -> std::io::Result<()> {
             }
         }
     }
+    // The string pool: the msi crate reserves each string's claimed length before reading it.
+    let (pool_name, data_name) = (format!("/{}", stream_name("_StringPool")), format!("/{}", stream_name("_StringData")));
+    if comp.is_stream(&pool_name) && comp.is_stream(&data_name) {
+        let data_len = comp.entry(&data_name)?.len();
+        let mut pool = Vec::new();
+        comp.open_stream(&pool_name)?.take(64 << 20).read_to_end(&mut pool)?;
+        let claimed: u64 = pool_lengths(&pool).iter().map(|&l| l as u64).sum();
+        if claimed > data_len {
+            return Err(bad(format!("the string pool claims {claimed} bytes of strings, but the string data holds {data_len}")));
+        }
+    }
     Ok(())
+}
+
+/// The length of each string the string pool lists (its first 4 bytes are the code page).
+fn pool_lengths(pool: &[u8]) -> Vec<usize> {
+    let word = |i: usize| pool.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    let (mut i, mut out) = (4, Vec::new());
+    while let (Some(len), Some(refs)) = (word(i), word(i + 2)) {
+        i += 4;
+        let len = if len == 0 && refs > 0 {
+            let (Some(low), Some(_)) = (word(i), word(i + 2)) else { break };
+            i += 4;
+            (refs << 16) | low
+        } else {
+            len
+        };
+        out.push(len);
+    }
+    out
 }
 
 /// Strings of a codepage-neutral MSI whose bytes are not UTF-8: the msi crate decodes them as UTF-8 and loses
@@ -177,21 +206,12 @@ fn raw_pool(path: &Path) -> std::io::Result<Vec<Vec<u8>>> {
     comp.open_stream(format!("/{}", stream_name("_StringPool")))?.read_to_end(&mut pool)?;
     let mut data = Vec::new();
     comp.open_stream(format!("/{}", stream_name("_StringData")))?.read_to_end(&mut data)?;
-    let word = |i: usize| pool.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
     let codepage = pool.get(0..4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) & 0x7FFF_FFFF).unwrap_or(0);
     if codepage != 0 {
         return Ok(Vec::new());
     }
-    let (mut i, mut at, mut out) = (4, 0usize, Vec::new());
-    while let (Some(len), Some(refs)) = (word(i), word(i + 2)) {
-        i += 4;
-        let len = if len == 0 && refs > 0 {
-            let (Some(low), Some(_)) = (word(i), word(i + 2)) else { break };
-            i += 4;
-            (refs << 16) | low
-        } else {
-            len
-        };
+    let (mut at, mut out) = (0usize, Vec::new());
+    for len in pool_lengths(&pool) {
         let Some(bytes) = data.get(at..at + len) else { break };
         out.push(bytes.to_vec());
         at += len;
