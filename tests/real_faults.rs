@@ -67,6 +67,7 @@ fn setup(name: &str) -> Setup {
 impl Setup {
     /// Logs in and publishes; `arm` is called with each step as it starts (and with `None` before the login).
     fn publish(&self, arm: &(dyn Fn(Option<PublishStepKind>) + Sync), cancel: &CancelToken) -> Result<ocs::PublishReport, OcsError> {
+        self.proxy.set(Fault::None);
         arm(None);
         self.rt.block_on(async {
             let c = Console::connect(&self.spec, PASSWORD).await?;
@@ -84,6 +85,15 @@ impl Setup {
             let c = Console::connect(&self.spec, PASSWORD).await.unwrap();
             ocs::delete(&c, id).await.unwrap();
         });
+    }
+
+    /// A first publication and its deletion: the console writes its fragment-setting rows the first time it is
+    /// changed, so "as before" is measured once they exist. Returns what the server holds then.
+    fn warm_up(&self) -> (Vec<String>, String) {
+        self.proxy.set(Fault::None);
+        let r = self.publish(&|_| {}, &CancelToken::new()).unwrap_or_else(|e| panic!("the first publication failed: {e}"));
+        self.delete(&r.server_id);
+        server_state()
     }
 
     /// The fault is over: publishing again succeeds, and the package is deleted again.
@@ -108,7 +118,7 @@ fn arm_at<'a>(proxy: &'a FaultProxy, at: Option<PublishStepKind>, fault: impl Fn
 
 fn assert_names_step(e: &OcsError, step: PublishStepKind) {
     let msg = e.to_string();
-    assert!(msg.starts_with(&format!("publishing stopped while {}", step.doing())), "{step:?}: {msg}");
+    assert!(msg.starts_with(&format!("publishing stopped while {}", step.doing())), "{step:?}: {msg} {e:?}");
 }
 
 #[test]
@@ -116,7 +126,7 @@ fn assert_names_step(e: &OcsError, step: PublishStepKind) {
 fn a_connection_cut_at_each_step_of_publishing_leaves_nothing_and_a_retry_succeeds() {
     let _t = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let s = setup("cut");
-    let before = server_state();
+    let before = s.warm_up();
 
     // The login itself: nothing was asked of the console yet.
     let e = s.publish(&arm_at(&s.proxy, None, Fault::CutAt), &CancelToken::new()).unwrap_err();
@@ -125,16 +135,17 @@ fn a_connection_cut_at_each_step_of_publishing_leaves_nothing_and_a_retry_succee
     assert!(e.to_string().contains(&format!("localhost:{}", s.proxy.port)), "{e}");
     assert_eq!(server_state(), before);
 
-    // Each step that talks to the console, cut as it starts (its first request never arrives), then cut again
-    // after its work was done but before the answer came back.
+    // Each step that talks to the console, cut as it starts (its first request never arrives, nor its immediate
+    // retry), then with the answer to its first request lost after the console did the work. A lost answer to a
+    // page read (GET) is fetched again at once, so that publication may succeed: it must then be whole.
     let steps = [
         PublishStepKind::UploadLimit,
         PublishStepKind::Existing,
         PublishStepKind::FragmentSetting,
         PublishStepKind::Upload,
-        PublishStepKind::Collision,
         PublishStepKind::Activate,
     ];
+    // (The ID check and the read-back fetch the download address, which agents use, not the console's.)
     let mut tried = 0;
     for step in steps {
         for (how, fault) in [("cut", Fault::CutAt as fn(usize) -> Fault), ("answer lost", Fault::CutAnswerTo as fn(usize) -> Fault)] {
@@ -142,12 +153,17 @@ fn a_connection_cut_at_each_step_of_publishing_leaves_nothing_and_a_retry_succee
             assert!(s.proxy.fired(), "{step:?} {how}: the fault did not happen");
             match r {
                 Err(e) => {
-                    // The upload limit is only informative: lost, the studio assumes Debian's default and goes on.
+                    eprintln!("{step:?} {how}: {e}");
                     assert_names_step(&e, step);
                     assert!(matches!(e.code(), ocs_studio::ErrorCode::Unreachable | ocs_studio::ErrorCode::ConsoleUnexpected | ocs_studio::ErrorCode::ConsoleError), "{step:?} {how}: {e}");
                 }
                 Ok(r) => {
-                    assert_eq!(step, PublishStepKind::UploadLimit, "{step:?} {how}: published although the link was cut");
+                    // The upload limit is only informative (lost, Debian's default is assumed); a lost page read
+                    // is read again.
+                    eprintln!("{step:?} {how}: recovered, published whole as {}", r.server_id);
+                    assert!(how == "answer lost" || step == PublishStepKind::UploadLimit, "{step:?} {how}: published although the link was cut");
+                    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
+                    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)), "{step:?} {how}: a whole package");
                     s.delete(&r.server_id);
                 }
             }
@@ -156,7 +172,7 @@ fn a_connection_cut_at_each_step_of_publishing_leaves_nothing_and_a_retry_succee
         }
         s.retry_succeeds(&before);
     }
-    assert_eq!(tried, 12);
+    assert_eq!(tried, 10);
 
     // The upload's own request (the second of the step, after the form page): lost, then its answer lost once
     // the console has created the package (found by its name and deleted).
@@ -176,7 +192,7 @@ fn a_server_that_stops_answering_times_out_and_a_crawl_can_be_cancelled() {
     // SAFETY of the test: read once per HTTP client; no other thread of this test binary reads it concurrently.
     std::env::set_var("OCS_STUDIO_TIMEOUT", "4");
     let s = setup("stall");
-    let before = server_state();
+    let before = s.warm_up();
 
     // The upload request stalls: given up after the timeout, named, and nothing left (the fragment setting too).
     let started = std::time::Instant::now();
@@ -229,18 +245,19 @@ fn deploying_through_a_cut_link_fails_clearly_and_a_retry_succeeds() {
     let r = s.publish(&|_| {}, &CancelToken::new()).unwrap();
     let base = sql(&format!("SELECT COUNT(*) FROM devices d JOIN download_enable e ON d.IVALUE=e.ID WHERE d.NAME='DOWNLOAD' AND e.FILEID='{}'", r.server_id));
     assert_eq!(base, "0");
-    let deploy = |fault: Fault| {
+    // The fault is armed once logged in, from the next turn of the deployment's own requests.
+    let deploy = |fault: &dyn Fn(usize) -> Fault| {
         s.rt.block_on(async {
+            s.proxy.set(Fault::None);
             let c = Console::connect(&s.spec, PASSWORD).await?;
-            s.proxy.set(fault);
+            s.proxy.set(fault(s.proxy.turns()));
             let req = ocs::DeployRequest { server_id: r.server_id.clone(), filter: ocs::ComputerFilter { tag: Some("ALPHA".into()), name: None }, rule: None, dry_run: false };
             ocs::deploy_matching(&c, &req).await
         })
     };
     let mut cut = 0;
     for n in 1..=6 {
-        let turn = s.proxy.turns();
-        match deploy(Fault::CutAt(turn + n)) {
+        match deploy(&|turn| Fault::CutAt(turn + n)) {
             Err(e) => {
                 cut += 1;
                 let msg = e.to_string();
@@ -252,9 +269,47 @@ fn deploying_through_a_cut_link_fails_clearly_and_a_retry_succeeds() {
         }
     }
     assert!(cut >= 2, "the deployment's requests were cut {cut} times");
-    let d = deploy(Fault::None).unwrap().report.unwrap();
+    let d = deploy(&|_| Fault::None).unwrap().report.unwrap();
     assert!(d.assigned.len() + d.already.len() == 1, "{d:?}");
     let assigned = sql(&format!("SELECT COUNT(*) FROM devices d JOIN download_enable e ON d.IVALUE=e.ID WHERE d.NAME='DOWNLOAD' AND e.FILEID='{}'", r.server_id));
     assert_eq!(assigned, "1");
     s.delete(&r.server_id);
+}
+
+/// A server that answers an unexpected page at a step (a maintenance page in front of the console, a proxy's
+/// error page): no panic, a message naming the step, nothing left, and a retry succeeds. Over plain HTTP on
+/// loopback, so the proxy can answer in the console's place.
+#[test]
+#[ignore = "needs the loopback OCS server: run scripts/test.sh"]
+fn an_unexpected_page_at_each_step_is_named_and_leaves_nothing() {
+    let _t = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = setup("page");
+    let proxy = FaultProxy::start(80);
+    s.spec = ServerSpec { url: format!("http://127.0.0.1:{}/ocsreports/", proxy.port), user: "admin".into(), ca: Some(CA.into()), allow_http: true, ssh: None };
+    s.proxy = proxy;
+    let before = s.warm_up();
+    const PAGE: &str = "<html><head><title>Maintenance</title></head><body><h1>Site en maintenance</h1><p>Revenez dans une heure.</p></body></html>";
+    for step in [PublishStepKind::Existing, PublishStepKind::FragmentSetting, PublishStepKind::Upload, PublishStepKind::Activate] {
+        for nth in [1, 2] {
+            let r = s.publish(&arm_at(&s.proxy, Some(step), move |n| Fault::AnswerAt(n + nth - 1, PAGE)), &CancelToken::new());
+            assert!(s.proxy.fired(), "{step:?} {nth}");
+            match r {
+                Err(e) => {
+                    eprintln!("{step:?} page at request {nth}: {e}");
+                    assert_names_step(&e, step);
+                    assert!(matches!(e.code(), ocs_studio::ErrorCode::ConsoleUnexpected | ocs_studio::ErrorCode::ConsoleError | ocs_studio::ErrorCode::Unreachable | ocs_studio::ErrorCode::NotAConsole), "{step:?} {nth}: {e}");
+                }
+                // The page came where the studio only reads something optional (the step's second request
+                // may be a re-read): the publication must then be whole.
+                Ok(r) => {
+                    eprintln!("{step:?} page at request {nth}: recovered, published whole as {}", r.server_id);
+                    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
+                    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)), "{step:?} {nth}");
+                    s.delete(&r.server_id);
+                }
+            }
+            assert_eq!(server_state(), before, "{step:?} {nth}: something was left");
+        }
+    }
+    s.retry_succeeds(&before);
 }

@@ -1011,9 +1011,27 @@ async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOpti
     let result = wizard_post(c, local, name, opts, steps, cancel).await;
     let changed = restore.is_some();
     if let Some((after, before)) = restore {
-        if let Err(e) = write_fragment_setting(c, &after, &before.activated, &before.ratio).await {
+        // The setting is global: it must go back even when the link just failed the upload, so a few tries.
+        let mut tries = 0;
+        let failed = loop {
+            tries += 1;
+            match write_fragment_setting(c, &after, &before.activated, &before.ratio).await {
+                Ok(_) => break None,
+                Err(e) if tries == 3 => break Some(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, tries, "restoring the console's fragment setting failed; trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(700 * tries)).await;
+                }
+            }
+        };
+        if let Some(e) = failed {
             tracing::error!(error = %e, "could not restore the console's fragment setting");
-            note.push_str(&format!(". WARNING: the console's fragment setting could not be restored ({e}); set it back in Configuration → Deployment"));
+            let was = if before.activated == "1" { format!("{} MiB", before.ratio) } else { "no fragmenting".to_string() };
+            let fix = format!("the console's fragment setting could not be put back to {was} ({e}): set it back in Configuration → Deployment, or every package built in the console will be cut the studio's way");
+            match result {
+                Ok(_) => note.push_str(&format!(". WARNING: {fix}")),
+                Err(r) => return Err(OcsError::Console { page: "rollback".into(), message: format!("{r} — and {fix}") }),
+            }
         }
     }
     Ok(Cut { server_id: result?, note, ratio: used_ratio, changed })

@@ -14,7 +14,8 @@ use std::time::Duration;
 pub enum Fault {
     /// Forward everything.
     None,
-    /// Close the connection when the client starts turn n (1-based): the request is never sent.
+    /// Close the connection when the client starts turn n (1-based), and again at turn n + 1 (the link is down
+    /// for a moment: a request retried at once on a new connection fails too).
     CutAt(usize),
     /// Let turn n reach the server, then close the connection when the server starts answering it: the server
     /// did the work, the client never hears of it.
@@ -23,6 +24,8 @@ pub enum Fault {
     StallAt(usize),
     /// From turn n on, that connection forwards the client's bytes at this many bytes per second.
     SlowAt(usize, usize),
+    /// Plain HTTP only: turn n never reaches the server; the proxy answers it with this page (200 OK) and closes.
+    AnswerAt(usize, &'static str),
 }
 
 #[derive(Clone)]
@@ -110,13 +113,20 @@ fn upstream(mut from: TcpStream, mut to: TcpStream, s: &Shared, c: &Conn, ends: 
             let turn = s.turns.fetch_add(1, Ordering::SeqCst) + 1;
             c.turn.store(turn, Ordering::SeqCst);
             match *s.fault.lock().unwrap() {
-                Fault::CutAt(t) if t == turn => {
+                Fault::CutAt(t) if t == turn || t + 1 == turn => {
                     s.fired.store(true, Ordering::SeqCst);
                     break;
                 }
                 Fault::StallAt(t) if t == turn => {
                     s.fired.store(true, Ordering::SeqCst);
                     c.mode.store(STALLED, Ordering::SeqCst);
+                }
+                Fault::AnswerAt(t, page) if t == turn => {
+                    s.fired.store(true, Ordering::SeqCst);
+                    let answer = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}", page.len());
+                    let mut client = ends.0.try_clone().unwrap();
+                    let _ = client.write_all(answer.as_bytes());
+                    break;
                 }
                 Fault::SlowAt(t, rate) if t == turn => {
                     s.fired.store(true, Ordering::SeqCst);
