@@ -271,6 +271,8 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
     write(&app.join("not an msi.msi"), noise(4096, 7));
     // Claims a 4 GiB string in its string pool (the fuzzer's second out-of-memory).
     write(&app.join("pool.msi"), include_bytes!("../fuzz/regressions/installers-oom-string-pool"));
+    // A table stream claiming far more bytes than the file holds (the third).
+    write(&app.join("stream.msi"), include_bytes!("../fuzz/regressions/installers-oom-stream-length"));
     let a = ok_json(&["inspect", app.to_str().unwrap(), "--json"]);
     let warnings: Vec<String> = a["warnings"]
         .as_array()
@@ -279,7 +281,7 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
         .filter(|w| w["code"] == "unreadable_installer")
         .map(|w| w["message"].as_str().unwrap().to_string())
         .collect();
-    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi", "panics the msi crate.msi", "pool.msi"] {
+    for name in ["tronqué.msi", "header only.msi", "fuzzed.msi", "not an msi.msi", "panics the msi crate.msi", "pool.msi", "stream.msi"] {
         let w = warnings.iter().find(|w| w.contains(name)).unwrap_or_else(|| panic!("no warning for {name}: {warnings:?}"));
         assert!(w.contains("damaged or truncated") && w.contains("download it again"), "{w}");
     }
@@ -287,5 +289,7 @@ fn corrupt_or_truncated_installers_are_named_and_never_crash() {
     assert!(fuzzed.contains("claims") && fuzzed.contains("bytes in a stream of"), "{fuzzed}");
     let pool = warnings.iter().find(|w| w.contains("pool.msi")).unwrap();
     assert!(pool.contains("the string pool claims"), "{pool}");
+    let stream = warnings.iter().find(|w| w.contains("stream.msi")).unwrap();
+    assert!(stream.contains("claims") && stream.contains("bytes in a file of"), "{stream}");
     assert!(a["installers"].as_array().unwrap().is_empty(), "{a}");
 }

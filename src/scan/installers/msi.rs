@@ -84,6 +84,11 @@ fn check_summary(path: &Path) -> std::io::Result<()> {
     use std::io::Read;
     let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     let mut comp = cfb::open(path)?;
+    // The msi crate sizes its tables by the length each stream claims: no stream can hold more than the file.
+    let file_len = std::fs::metadata(path)?.len();
+    if let Some(e) = comp.walk().find(|e| e.is_stream() && e.len() > file_len) {
+        return Err(bad(format!("the stream \"{}\" claims {} bytes in a file of {file_len} bytes", e.name().escape_debug(), e.len())));
+    }
     let name = "/\u{5}SummaryInformation";
     if !comp.is_stream(name) {
         return Ok(()); // the msi crate reports the missing stream itself
