@@ -25,6 +25,10 @@ pub mod verify;
 mod xml;
 
 pub use build::{build, BuildError, BuildOptions, BuildReport, Project};
+
+/// Log targets of dependencies that write secrets at their verbose levels, silenced whatever level the admin
+/// asks for: `cookie_store` prints every Set-Cookie (the console's session cookie) at DEBUG.
+pub const NEVER_LOGGED: &[&str] = &["cookie_store"];
 pub use error_code::ErrorCode;
 pub use manifest::{Action, Manifest, TargetOs};
 pub use progress::{CancelToken, Progress, ProgressSink, Stage};

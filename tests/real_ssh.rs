@@ -602,3 +602,50 @@ fn a_server_group_serves_each_site_from_its_own_relay_and_names_the_computers_le
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/site-agent.sh");
     assert!(Command::new("bash").arg(script).arg("--clean").status().unwrap().success());
 }
+
+/// Every log line of a console publish and of a direct publish over SSH with a password, at the most verbose
+/// level (`OCS_STUDIO_LOG=trace`: the studio's own, reqwest's, hyper's, russh's), holds neither password, nor
+/// the console's session cookie, nor the database password file's content.
+#[test]
+#[ignore = "needs the loopback SSH servers and console: run scripts/test.sh"]
+fn a_publish_logged_at_the_most_verbose_level_holds_no_secret() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    s.trust(&target("ocs"), "ocs");
+    let sessions = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir("/var/lib/php/sessions").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.strip_prefix("sess_").map(str::to_string)).collect()
+    };
+    let before = sessions();
+    let (dir, _) = build(&s, t.path(), "Journal", 1 << 20, "1MiB");
+    let run = |args: &[&str], ssh_password: bool| {
+        let mut a = args.to_vec();
+        a.extend_from_slice(&["--server", SERVER, "--user", "admin", "--ca", CA, "--json"]);
+        let mut c = s.cmd(&a);
+        // Even asking for the cookie library by name at its most verbose level shows nothing of it.
+        c.env("OCS_STUDIO_LOG", "trace,cookie_store=trace");
+        if ssh_password {
+            c.env("OCS_STUDIO_SSH_PASSWORD", "studio-ssh-pw");
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o).lines().rev().take(20).collect::<Vec<_>>().join("\n"));
+        (json(&o), stdout(&o) + &stderr(&o))
+    };
+    let (p1, log1) = run(&["publish", dir.to_str().unwrap(), "--name", "Journal console"], false);
+    let (p2, log2) = run(&["publish", dir.to_str().unwrap(), "--name", "Journal direct", "--direct", "--ssh", &target("ocs")], true);
+    let log = log1 + &log2;
+    let new: Vec<String> = sessions().difference(&before).cloned().collect();
+    assert!(!new.is_empty(), "the console gave session cookies");
+    let lines = log.lines().count();
+    assert!(lines > 300 && log.contains("TRACE") && log.contains("DEBUG"), "the most verbose level: {lines} lines");
+    assert!(log.contains("russh") || log.contains("ssh"), "the SSH part was logged");
+    for secret in ["studio-admin-pw", "studio-ssh-pw", "PSWD_BASE"].iter().map(|s| s.to_string()).chain(new) {
+        assert!(!log.contains(&secret), "{secret} appears in the log:\n{}", log.lines().filter(|l| l.contains(&secret)).take(3).collect::<Vec<_>>().join("\n"));
+    }
+    // Passwords are never taken on the command line (where `ps` shows them).
+    let help = stdout(&s.run(&["publish", "--help"])) + &stdout(&s.run(&["login", "--help"])) + &stdout(&s.run(&["ssh", "password", "--help"]));
+    assert!(!help.contains("--password ") && !help.contains("--password=") && help.contains("--password-stdin"), "{help}");
+    for p in [p1, p2] {
+        delete_on_test_server(p["server_id"].as_str().unwrap());
+    }
+}

@@ -285,8 +285,12 @@ impl<E: std::fmt::Display> From<(&'static str, E)> for Failure {
 }
 
 fn main() -> ExitCode {
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("OCS_STUDIO_LOG").unwrap_or_else(|_| "warn".into());
+    for target in ocs_studio::NEVER_LOGGED {
+        filter = filter.add_directive(format!("{target}=off").parse().expect("a valid directive"));
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OCS_STUDIO_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
