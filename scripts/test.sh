@@ -32,7 +32,7 @@ tail -n 3 "${TMPDIR:-/tmp}/ocs-server-setup.log"
 
 step "tests judged by the real OCS console and the real agent (in a fresh session keyring)"
 # keyctl session: the keyring tests get a kernel session keyring of their own, gone when they end.
-keyctl session - cargo test --workspace --locked --test real_console --test real_agent --test real_publish --test real_ssh --test real_faults -- --ignored
+keyctl session - cargo test --workspace --locked --test real_console --test real_agent --test real_publish --test real_ssh --test real_faults --test real_disk -- --ignored
 
 step "Windows: the CLI built for Windows, judged under Wine (scripts/windows/setup.sh, tests/wine.rs)"
 # The Windows CLI against the Linux one and against the loopback server (Windows' TLS stack and credential store),

@@ -45,3 +45,40 @@ fn cancelling_a_zip_build_leaves_nothing() {
 fn cancelling_a_tar_gz_build_leaves_nothing() {
     cancel_during(TargetOs::Linux);
 }
+
+/// A build killed midway (`kill -9`, a power cut) cannot clean up after itself: the next build in the same
+/// output folder finds the staging folder whose lock no process holds, and removes it.
+#[test]
+fn a_build_killed_midway_leaves_nothing_after_the_next_start() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("big");
+    write(&app.join("install.bat"), "x");
+    for i in 0..8 {
+        write(&app.join(format!("part{i}.bin")), noise(16 << 20, i));
+    }
+    let out = t.path().join("out");
+    let mut child = studio().args(["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700005000", "--threads", "1"]).spawn().unwrap();
+    // Killed once it has written fragments into its staging folder.
+    let started = std::time::Instant::now();
+    let staging = loop {
+        let found = std::fs::read_dir(&out).ok().and_then(|d| {
+            d.flatten().map(|e| e.path()).find(|p| p.is_dir() && p.file_name().unwrap().to_string_lossy().starts_with(".ocs-studio-") && std::fs::read_dir(p).map(|f| f.count() > 0).unwrap_or(false))
+        });
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(started.elapsed().as_secs() < 60, "the build never wrote anything");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(staging.exists(), "the killed build left its staging folder");
+    assert!(!out.join("1700005000").exists(), "no package appeared");
+
+    // The next start: another package into the same folder.
+    let small = t.path().join("small");
+    write(&small.join("install.bat"), "x");
+    let o = run(&["build", small.to_str().unwrap(), "--out", out.to_str().unwrap(), "--id", "1700005001"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names(&out), ["1700005001", "1700005001.package.toml"], "only the new package is left");
+}

@@ -266,10 +266,12 @@ pub fn build(
 
     let out_err = |path: &Path, e: io::Error| BuildError::Output { path: path.to_path_buf(), source: e };
     std::fs::create_dir_all(&opts.out_dir).map_err(|e| out_err(&opts.out_dir, e))?;
+    clean_interrupted(&opts.out_dir);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".ocs-studio-{id}-"))
         .tempdir_in(&opts.out_dir)
         .map_err(|e| out_err(&opts.out_dir, e))?;
+    let _lock = BuildLock::take(staging.path()).map_err(|e| out_err(&opts.out_dir, e))?;
     let threads = opts.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     if let Some(l) = &listing {
         tracing::debug!(id, files = l.file_count, bytes = l.total_bytes, threads, "building package");
@@ -332,10 +334,15 @@ pub fn build(
             let (dir, frag, algo) = (staging.path(), m.fragments.size.0, m.digest.algorithm);
             let out_err = |e| out_err(dir, e);
             let sink = FragmentSink::new(dir, id, frag);
-            let (size, raw, sink) = match format {
-                ArchiveFormat::Zip => pipeline::write_zip(&l.entries, sink, Some(algo), threads, progress, cancel)?,
-                ArchiveFormat::TarGz => targz::write_targz(&l.entries, sink, Some(algo), progress, cancel)?,
+            let written = match format {
+                ArchiveFormat::Zip => pipeline::write_zip(&l.entries, sink, Some(algo), threads, progress, cancel),
+                ArchiveFormat::TarGz => targz::write_targz(&l.entries, sink, Some(algo), progress, cancel),
             };
+            // The archive writers do not know where the fragments go: the message names the output folder.
+            let (size, raw, sink) = written.map_err(|e| match e {
+                BuildError::Output { source, .. } => BuildError::Output { path: opts.out_dir.clone(), source },
+                e => e,
+            })?;
             let sizes = sink.finish().map_err(out_err)?;
             let raw = raw.expect("a digest was asked for");
             (m.digest.encoding.encode(&raw), sizes, size, Some(format))
@@ -427,14 +434,65 @@ fn as_built(project: &Project) -> Manifest {
 }
 
 /// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.
+/// A build in progress holds an OS lock on `<staging>.lock` beside its staging folder. A build killed midway (power
+/// cut, `kill -9`) leaves the folder, but the OS releases the lock: the next build in that output folder takes
+/// the lock, so knows the owner is gone, and removes what it left.
+struct BuildLock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    fn take(staging: &Path) -> io::Result<BuildLock> {
+        let path = staging.with_extension("lock");
+        let file = std::fs::File::create(&path)?;
+        file.try_lock().map_err(|e| io::Error::other(format!("cannot lock {}: {e}", path.display())))?;
+        Ok(BuildLock { path, _file: file })
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Removes what interrupted builds left in `out_dir`: staging folders whose lock no process holds. A replaced
+/// package moved aside (`<staging>.old/old`) whose replacement never landed is put back.
+fn clean_interrupted(out_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(out_dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix(".ocs-studio-").and_then(|n| n.strip_suffix(".lock")) else { continue };
+        let lock_path = e.path();
+        let Ok(file) = std::fs::OpenOptions::new().write(true).open(&lock_path) else { continue };
+        if file.try_lock().is_err() {
+            continue; // a build running now
+        }
+        let staging = out_dir.join(format!(".ocs-studio-{stem}"));
+        let trash = staging.with_extension("old");
+        let id = stem.split('-').next().unwrap_or("");
+        let final_dir = out_dir.join(id);
+        if trash.join("old").is_dir() && !final_dir.exists() && !id.is_empty() {
+            let _ = std::fs::rename(trash.join("old"), &final_dir);
+        }
+        let _ = std::fs::remove_dir_all(&trash);
+        let _ = std::fs::remove_dir_all(&staging);
+        let _ = std::fs::remove_file(&lock_path);
+        tracing::info!(dir = %staging.display(), "removed what an interrupted build left");
+    }
+}
+
 fn publish_dir(staging: tempfile::TempDir, final_dir: &Path, replace: bool) -> Result<(), BuildError> {
     let out_err = |e: io::Error| BuildError::Output { path: final_dir.to_path_buf(), source: e };
     set_dir_mode(staging.path()).map_err(out_err)?;
     let old = if replace && final_dir.exists() {
-        let parent = final_dir.parent().unwrap_or(Path::new("."));
-        let trash = tempfile::Builder::new().prefix(".ocs-studio-old-").tempdir_in(parent).map_err(out_err)?;
-        let trash_path = trash.path().join("old");
-        std::fs::rename(final_dir, &trash_path).map_err(out_err)?;
+        // Beside the staging folder, under its lock: a build killed between the two renames gets the old
+        // package put back by the next one.
+        let trash = staging.path().with_extension("old");
+        std::fs::create_dir(&trash).map_err(out_err)?;
+        let trash = TrashDir(trash);
+        std::fs::rename(final_dir, trash.0.join("old")).map_err(out_err)?;
         Some(trash)
     } else {
         None
@@ -443,7 +501,7 @@ fn publish_dir(staging: tempfile::TempDir, final_dir: &Path, replace: bool) -> R
     if let Err(e) = std::fs::rename(&staged, final_dir) {
         let _ = std::fs::remove_dir_all(&staged);
         if let Some(t) = &old {
-            let _ = std::fs::rename(t.path().join("old"), final_dir);
+            let _ = std::fs::rename(t.0.join("old"), final_dir);
         }
         return Err(if e.kind() == io::ErrorKind::DirectoryNotEmpty || e.kind() == io::ErrorKind::AlreadyExists {
             BuildError::Exists(final_dir.to_path_buf())
@@ -453,6 +511,15 @@ fn publish_dir(staging: tempfile::TempDir, final_dir: &Path, replace: bool) -> R
     }
     drop(old);
     Ok(())
+}
+
+/// The replaced package, removed once the new one is in place.
+struct TrashDir(PathBuf);
+
+impl Drop for TrashDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// tempfile creates 0700 folders; a package folder is served by the web server, so 0755 like the console's.

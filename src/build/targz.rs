@@ -40,6 +40,18 @@ impl std::fmt::Display for Cancelled {
 
 impl std::error::Error for Cancelled {}
 
+/// A read error of a source file, told apart from the archive's write errors (tar reports both the same way).
+#[derive(Debug)]
+struct ReadFailed(io::Error);
+
+impl std::fmt::Display for ReadFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for ReadFailed {}
+
 /// Reads exactly `remaining` bytes or fails: a file that shrank or grew since it was listed must not give a tar
 /// that lies about it.
 struct ExactReader<'a> {
@@ -57,13 +69,13 @@ impl Read for ExactReader<'_> {
         }
         if self.remaining == 0 {
             let mut probe = [0u8; 1];
-            if self.inner.read(&mut probe)? != 0 {
+            if self.inner.read(&mut probe).map_err(|e| io::Error::new(e.kind(), ReadFailed(e)))? != 0 {
                 return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file grew"));
             }
             return Ok(0);
         }
         let want = buf.len().min(self.remaining as usize);
-        let n = self.inner.read(&mut buf[..want])?;
+        let n = self.inner.read(&mut buf[..want]).map_err(|e| io::Error::new(e.kind(), ReadFailed(e)))?;
         if n == 0 {
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "file shrank"));
         }
@@ -121,7 +133,8 @@ pub fn write_targz<W: Write>(
         tar.append_data(&mut h, &e.name, reader).map_err(|err| match err.kind() {
             _ if err.get_ref().is_some_and(|e| e.is::<Cancelled>()) => BuildError::Cancelled,
             io::ErrorKind::UnexpectedEof => BuildError::FileChanged(e.path.clone()),
-            _ => BuildError::SourceRead { path: e.path.clone(), source: err },
+            _ if err.get_ref().is_some_and(|e| e.is::<ReadFailed>()) => BuildError::SourceRead { path: e.path.clone(), source: err },
+            _ => out_err(err),
         })?;
     }
     let gz = tar.into_inner().map_err(out_err)?;
