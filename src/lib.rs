@@ -26,6 +26,13 @@ mod xml;
 
 pub use build::{build, BuildError, BuildOptions, BuildReport, Project};
 
+/// `OCS_STUDIO_TIMEOUT` (seconds, 1 to 3600): how long a server may stay silent in the middle of work before the
+/// studio gives up on the connection (console requests; SSH keepalives and SFTP requests). Unset: each uses its
+/// default (300 s for the console, about a minute for SSH).
+pub fn network_timeout() -> Option<std::time::Duration> {
+    std::env::var("OCS_STUDIO_TIMEOUT").ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=3600).contains(s)).map(std::time::Duration::from_secs)
+}
+
 /// Log targets of dependencies that write secrets at their verbose levels, silenced whatever level the admin
 /// asks for: `cookie_store` prints every Set-Cookie (the console's session cookie) at DEBUG.
 pub const NEVER_LOGGED: &[&str] = &["cookie_store"];

@@ -649,3 +649,53 @@ fn a_publish_logged_at_the_most_verbose_level_holds_no_secret() {
         delete_on_test_server(p["server_id"].as_str().unwrap());
     }
 }
+
+/// A redistribution server whose link stops answering in the middle of a copy: given up after the timeout
+/// (`OCS_STUDIO_TIMEOUT=4` here), tried again, and verified; then a copy crawling at 64 KiB/s, cancelled by
+/// Ctrl-C, leaves nothing on the relay, not even its hidden staging folder.
+#[test]
+#[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
+fn a_relay_that_stops_answering_is_retried_and_a_crawling_copy_can_be_cancelled() {
+    use common::proxy::{Fault, FaultProxy};
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(&s, t.path(), "Relais lent", 12 << 20, "2MiB");
+    let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+    let proxy = FaultProxy::start(port("relay1"));
+    let proxied = format!("{USER}@127.0.0.1:{}", proxy.port);
+    s.trust(&proxied, "relay1");
+    s.ok(&["relay", "add", "lent", &proxied, "--dir", relay_dir("relay1").to_str().unwrap(), "--key", &key(), "--json"]);
+    let leftovers = || names(&relay_dir("relay1")).into_iter().filter(|n| n.contains(&id)).collect::<Vec<_>>();
+
+    // The link goes silent well into the copy (the SSH login takes a dozen turns).
+    proxy.set(Fault::StallAt(proxy.turns() + 40));
+    let started = std::time::Instant::now();
+    let o = s.cmd(&["relay", "copy", dir.to_str().unwrap(), "--id", &id, "--json"]).env("OCS_STUDIO_TIMEOUT", "4").output().unwrap();
+    assert!(proxy.fired(), "the link went silent");
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let r = json(&o);
+    let x = &r["copy"]["results"][0];
+    assert_eq!(x["status"], "copied", "{x}");
+    assert_eq!(x["attempts"], 2, "{x}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(90), "{:?}", started.elapsed());
+    assert_eq!(names(&relay_dir("relay1").join(&id)), names(&dir), "info and every fragment");
+    assert_eq!(leftovers(), [id.clone()], "no staging left");
+    s.ok(&["relay", "delete", &id, "--json"]);
+    assert!(leftovers().is_empty());
+
+    // A crawl, cancelled 3 s in, the way an admin stops the command.
+    proxy.set(Fault::SlowAt(proxy.turns() + 40, 64 << 10));
+    let child = s.cmd(&["relay", "copy", dir.to_str().unwrap(), "--id", &id, "--json"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert!(proxy.fired(), "the copy was crawling");
+    tool("kill", &["-INT", &child.id().to_string()]);
+    let started = std::time::Instant::now();
+    let o = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "stopped promptly: {:?}", started.elapsed());
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("cancelled") || stderr(&o).contains("cancelled"), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(leftovers().is_empty(), "left on the relay: {:?}", leftovers());
+    proxy.set(Fault::None);
+    s.ok(&["relay", "remove", "lent", "--json"]);
+}

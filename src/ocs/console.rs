@@ -241,8 +241,7 @@ pub(crate) fn load_ca(path: &std::path::Path) -> Result<Vec<reqwest::Certificate
 /// How long the studio waits for a server that stopped answering in the middle of a request (the console, or the
 /// download address): 300 s, or `OCS_STUDIO_TIMEOUT` seconds (1 to 3600) for very slow links or for tests.
 pub fn read_timeout() -> Duration {
-    let secs = std::env::var("OCS_STUDIO_TIMEOUT").ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=3600).contains(s));
-    Duration::from_secs(secs.unwrap_or(300))
+    crate::network_timeout().unwrap_or(Duration::from_secs(300))
 }
 
 /// The HTTP client every request to this server uses: cookies, timeouts, and the admin's CA on top of the system's.

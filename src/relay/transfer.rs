@@ -173,7 +173,9 @@ pub async fn put_package(
         Err(e) => Err(e),
     };
     if let Err(e) = result {
-        if !matches!(e, SshError::Lost { .. } | SshError::Cancelled) {
+        // A lost link keeps the fragments already there for the next try (a hidden folder agents never fetch;
+        // `relay delete` removes it too). A cancellation is the admin's choice: nothing is left.
+        if !matches!(e, SshError::Lost { .. }) {
             let _ = remove_tree(s, &staging).await;
         }
         return Err(e);

@@ -217,10 +217,12 @@ fn config() -> Arc<client::Config> {
         cipher: std::borrow::Cow::Borrowed(&[cipher::AES_256_GCM, cipher::AES_128_GCM, cipher::CHACHA20_POLY1305, cipher::AES_256_CTR, cipher::AES_128_CTR]),
         ..russh::Preferred::DEFAULT
     };
+    // A silent server is given up after 4 unanswered keepalives (one minute), or OCS_STUDIO_TIMEOUT.
+    let t = crate::network_timeout();
     Arc::new(client::Config {
         preferred,
-        inactivity_timeout: Some(Duration::from_secs(120)),
-        keepalive_interval: Some(Duration::from_secs(15)),
+        inactivity_timeout: Some(t.map_or(Duration::from_secs(120), |t| t * 2)),
+        keepalive_interval: Some(t.map_or(Duration::from_secs(15), |t| (t / 4).max(Duration::from_secs(1)))),
         keepalive_max: 4,
         nodelay: true,
         // Larger windows keep a fast link busy (the default 2 MiB stalls on high-latency WAN links).
@@ -480,7 +482,7 @@ impl SshSession {
                 let s = SftpSession::new(ch.into_stream())
                     .await
                     .map_err(|e| SshError::Remote { target: self.target.to_string(), what: "starting SFTP".into(), detail: e.to_string() })?;
-                s.set_timeout(60);
+                s.set_timeout(crate::network_timeout().map_or(60, |t| t.as_secs()));
                 Ok(s)
             })
             .await
