@@ -549,6 +549,8 @@ export type ErrorCode =
 "output" | 
 /**  Paths a Windows PC cannot unzip. */
 "windows_paths" | 
+/**  A Windows package that would need Zip64, which the Windows agent cannot read. */
+"zip64" | 
 /**  An install.bat template cannot be written with these values. */
 "script" | 
 /**  The notification text library cannot be read or written. */
