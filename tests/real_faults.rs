@@ -20,21 +20,6 @@ const DOWNLOAD: &str = "/var/lib/ocsinventory-reports/download";
 /// One test at a time against the console (its package IDs are seconds).
 static TURN: Mutex<()> = Mutex::new(());
 
-fn sql(q: &str) -> String {
-    tool("mariadb", &["-N", "-B", "ocsweb", "-e", q]).trim().to_string()
-}
-
-/// What the server holds: package folders, live packages, activations, assignments, the fragment setting.
-fn server_state() -> (Vec<String>, String) {
-    let mut dirs: Vec<String> = std::fs::read_dir(DOWNLOAD).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    dirs.sort();
-    let rows = sql(
-        "SELECT CONCAT((SELECT COUNT(*) FROM download_available WHERE DELETED=0), '/', (SELECT COUNT(*) FROM download_enable), '/', \
-         (SELECT COUNT(*) FROM devices WHERE NAME='DOWNLOAD'), '/', \
-         (SELECT GROUP_CONCAT(CONCAT(NAME,'=',IFNULL(IVALUE,'')) ORDER BY NAME) FROM config WHERE NAME IN ('DOWNLOAD_ACTIVATE_FRAG','DOWNLOAD_RATIO_FRAG')))",
-    );
-    (dirs, rows)
-}
 
 struct Setup {
     proxy: FaultProxy,

@@ -99,10 +99,6 @@ fn target(name: &str) -> String {
     format!("{USER}@127.0.0.1:{}", port(name))
 }
 
-fn sql(q: &str) -> String {
-    tool("mariadb", &["-N", "-B", "ocsweb", "-e", q]).trim().to_string()
-}
-
 fn agent(timeout: u32) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/agent-run.sh");
     let o = Command::new("bash").arg(script).arg("ALPHA").env("OCS_AGENT_TIMEOUT", timeout.to_string()).output().unwrap();

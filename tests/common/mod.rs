@@ -151,3 +151,21 @@ pub fn close_pipe_early(c: &mut Command) -> Output {
     drop(child.stdout.take());
     child.wait_with_output().unwrap()
 }
+
+/// A query on the loopback test server's OCS database.
+pub fn sql(q: &str) -> String {
+    tool("mariadb", &["-N", "-B", "ocsweb", "-e", q]).trim().to_string()
+}
+
+/// What the loopback test server holds: package folders, live packages, activations, assignments, the fragment
+/// setting. A test compares it before and after to prove nothing was left behind.
+pub fn server_state() -> (Vec<String>, String) {
+    let mut dirs: Vec<String> = std::fs::read_dir("/var/lib/ocsinventory-reports/download").unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    dirs.sort();
+    let rows = sql(
+        "SELECT CONCAT((SELECT COUNT(*) FROM download_available WHERE DELETED=0), '/', (SELECT COUNT(*) FROM download_enable), '/', \
+         (SELECT COUNT(*) FROM devices WHERE NAME='DOWNLOAD'), '/', \
+         (SELECT GROUP_CONCAT(CONCAT(NAME,'=',IFNULL(IVALUE,'')) ORDER BY NAME) FROM config WHERE NAME IN ('DOWNLOAD_ACTIVATE_FRAG','DOWNLOAD_RATIO_FRAG')))",
+    );
+    (dirs, rows)
+}
