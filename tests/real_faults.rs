@@ -218,7 +218,8 @@ fn a_server_that_stops_answering_times_out_and_a_crawl_can_be_cancelled() {
     s.retry_succeeds(&before);
 }
 
-/// Deploying (affecting to ALPHA) through a cut link: named, and deploying again succeeds.
+/// Deploying (affecting to ALPHA) through a cut link at each of its requests, then through a link that goes
+/// silent: named, never assigned twice, and deploying again succeeds.
 #[test]
 #[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
 fn deploying_through_a_cut_link_fails_clearly_and_a_retry_succeeds() {
@@ -254,6 +255,14 @@ fn deploying_through_a_cut_link_fails_clearly_and_a_retry_succeeds() {
         }
     }
     assert!(cut >= 2, "the deployment's requests were cut {cut} times");
+    // Silent from the deployment's first request: given up after the timeout, named.
+    std::env::set_var("OCS_STUDIO_TIMEOUT", "4");
+    let started = std::time::Instant::now();
+    let e = deploy(&|turn| Fault::StallAt(turn + 1)).unwrap_err();
+    std::env::remove_var("OCS_STUDIO_TIMEOUT");
+    assert!(s.proxy.fired());
+    assert!(e.to_string().starts_with("deploying stopped while ") && e.to_string().contains("no answer in time"), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     let d = deploy(&|_| Fault::None).unwrap().report.unwrap();
     assert!(d.assigned.len() + d.already.len() == 1, "{d:?}");
     let assigned = sql(&format!("SELECT COUNT(*) FROM devices d JOIN download_enable e ON d.IVALUE=e.ID WHERE d.NAME='DOWNLOAD' AND e.FILEID='{}'", r.server_id));
