@@ -365,14 +365,14 @@ fn every_install_bat_template_installs_under_cmd_and_msiexec() {
     assert_eq!(run_install_bat(&w, &app), 0, "the NSIS installer ran silently");
     assert_eq!(w.find("outil.txt").len(), 1, "the NSIS program is installed");
 
-    // A '%' in the MSI's name (cmd.exe drops a lone one in a batch file): doubled in install.bat, found and installed.
+    // A % in the MSI's name (cmd.exe drops a lone one in a batch file), with & ^ !: doubled in install.bat, found, installed.
     let pct = t.path().join("Remise");
     std::fs::create_dir_all(&pct).unwrap();
-    wine_msi(&pct, "Remise 50% & plus.msi", "Remise", "StudioPercent", false);
-    let o = run(&["script", pct.to_str().unwrap(), "--template", "msi-install", "--msi", "Remise 50% & plus.msi", "--write", "--json"]);
+    wine_msi(&pct, "Remise 50% & plus ^!.msi", "Remise", "StudioPercent", false);
+    let o = run(&["script", pct.to_str().unwrap(), "--template", "msi-install", "--msi", "Remise 50% & plus ^!.msi", "--write", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(String::from_utf8_lossy(&std::fs::read(pct.join("install.bat")).unwrap()).contains("\"Remise 50%% & plus.msi\""));
-    assert_eq!(run_install_bat(&w, &pct), 0, "msiexec found \"Remise 50% & plus.msi\"");
+    assert!(String::from_utf8_lossy(&std::fs::read(pct.join("install.bat")).unwrap()).contains("\"Remise 50%% & plus ^!.msi\""));
+    assert_eq!(run_install_bat(&w, &pct), 0, "msiexec found \"Remise 50% & plus ^!.msi\"");
     assert!(walk(&w.drive_c()).iter().any(|p| p.to_string_lossy().contains("StudioPercent")), "installed");
 
     // A custom command: its exit code passes through (3010, a success the agent counts, arrives as 3010 % 256).
