@@ -154,11 +154,17 @@ fn two_publishes_started_together_end_as_two_packages() {
     let _t = turn();
     let t = tempfile::tempdir().unwrap();
     let u = unique();
-    let (a, _) = build(t.path(), "twin-a", 0, 300_000, &["--name", "Studio twin A", "--version", &u]);
-    let (b, _) = build(t.path(), "twin-b", 0, 400_000, &["--name", "Studio twin B", "--version", &u]);
+    // Cut differently: the console's one global fragment setting must serve each in turn, then be put back.
+    let (a, _) = build(t.path(), "twin-a", 0, 3 << 20, &["--name", "Studio twin A", "--version", &u, "--fragment-size", "1MiB"]);
+    let (b, _) = build(t.path(), "twin-b", 0, 5 << 20, &["--name", "Studio twin B", "--version", &u, "--fragment-size", "2MiB"]);
+    let setting = || sql("SELECT CONCAT(IFNULL((SELECT IVALUE FROM config WHERE NAME='DOWNLOAD_ACTIVATE_FRAG'),0), '/', IFNULL((SELECT IVALUE FROM config WHERE NAME='DOWNLOAD_RATIO_FRAG'),0))");
+    let before = setting();
+    // Two studios: each its own settings, as on two sessions of this machine.
+    let configs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let start = |dir: &Path| {
         studio()
-            .env("XDG_CONFIG_HOME", scratch_config())
+            .env("XDG_CONFIG_HOME", configs[next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)].path())
             .args(["publish", dir.to_str().unwrap(), "--json", "--server", SERVER, "--user", "admin", "--ca", CA])
             .env("OCS_STUDIO_PASSWORD", PASSWORD)
             .stdout(Stdio::piped())
@@ -179,7 +185,9 @@ fn two_publishes_started_together_end_as_two_packages() {
         let local = std::fs::read_to_string(dir.join("info")).unwrap();
         let local_id = dir.file_name().unwrap().to_str().unwrap();
         assert_eq!(served, local.replace(&format!("ID=\"{local_id}\""), &format!("ID=\"{id}\"")));
+        assert_eq!(names(&Path::new(DOWNLOAD).join(id)).len(), names(dir).len(), "{name}: cut as its author chose");
     }
+    assert_eq!(setting(), before, "the console's fragment setting is put back");
     ocs_ok(&["delete", &ida, "--json"]);
     ocs_ok(&["delete", &idb, "--json"]);
 }

@@ -846,17 +846,19 @@ async fn upload_turn(c: &Console, cancel: &CancelToken) -> Result<Option<std::fs
     }
 }
 
-/// Sends `form` while reporting upload progress, in this machine's turn for the console.
+/// Sends `form` while reporting upload progress. The caller holds this machine's turn for the console.
 async fn upload(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
-    let turn = upload_turn(c, cancel).await?;
-    let answer = upload_now(c, q, form, sent, total, steps, cancel).await;
+    upload_now(c, q, form, sent, total, steps, cancel).await
+}
+
+/// Gives the turn back once the clock has left the second the console named the package by (the next upload
+/// would otherwise get the same ID).
+async fn end_turn(turn: Option<std::fs::File>) {
     if turn.is_some() {
-        // Keep the turn until the clock has left the second the console named the package by.
         next_second().await;
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     drop(turn);
-    answer
 }
 
 async fn upload_now(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
@@ -980,6 +982,15 @@ async fn take_back_orphans(c: &Console, name: &str, before: &[String], e: OcsErr
 }
 
 async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
+    // The console cuts every upload by one global setting: two studios on this machine take turns from setting it
+    // to putting it back, so each package is cut as its author chose.
+    let turn = upload_turn(c, cancel).await?;
+    let result = build_wizard_in_turn(c, local, name, opts, steps, cancel).await;
+    end_turn(turn).await;
+    result
+}
+
+async fn build_wizard_in_turn(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     let n = local.fragments.len();
     let mut note = String::new();
     let mut restore = None;
@@ -1105,6 +1116,13 @@ fn legacy_representable(local: &Local) -> Result<(), OcsError> {
 /// 2.8 console: upload (step 1), then the fragment count per package (step 2). Values are sent unescaped: it
 /// escapes them itself. Not tried against a real 2.8 console (none here); written from its sources.
 async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
+    let turn = upload_turn(c, cancel).await?;
+    let result = build_legacy_in_turn(c, local, name, opts, steps, cancel).await;
+    end_turn(turn).await;
+    result
+}
+
+async fn build_legacy_in_turn(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     steps.start(Stage::Uploading, PublishStepKind::Upload);
     let q = "function=tele_package";
     let page = c.get(q).await?;
