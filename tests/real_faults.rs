@@ -307,3 +307,27 @@ fn an_unexpected_page_at_each_step_is_named_and_leaves_nothing() {
     }
     s.retry_succeeds(&before);
 }
+
+/// Another computer changes the console's one fragment setting between the studio's change and its upload (two
+/// computers cannot take turns): the read-back finds the package cut another way, takes it back and cuts it
+/// again; the package ends as chosen and the setting as it was.
+#[test]
+#[ignore = "needs the loopback OCS server: run scripts/test.sh"]
+fn a_fragment_setting_changed_by_another_computer_mid_publish_gets_the_package_cut_again() {
+    let _t = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let s = setup("recut");
+    let before = s.warm_up();
+    let meddled = std::sync::atomic::AtomicBool::new(false);
+    let meddle = |step: Option<PublishStepKind>| {
+        if step == Some(PublishStepKind::Upload) && !meddled.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            sql("UPDATE config SET IVALUE=2 WHERE NAME='DOWNLOAD_RATIO_FRAG'");
+        }
+    };
+    let r = s.publish(&meddle, &CancelToken::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(meddled.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(r.fragment_note.contains("Cut 1 time(s) again"), "{}", r.fragment_note);
+    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
+    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)) && r.fragments == 4, "{served}");
+    s.delete(&r.server_id);
+    assert_eq!(server_state(), before, "the first, wrongly cut package was deleted; the setting is as it was");
+}

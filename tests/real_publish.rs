@@ -163,8 +163,9 @@ fn two_publishes_started_together_end_as_two_packages() {
     let configs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let next = std::sync::atomic::AtomicUsize::new(0);
     let start = |dir: &Path| {
-        studio()
-            .env("XDG_CONFIG_HOME", configs[next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)].path())
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut c = studio();
+        c.env("XDG_CONFIG_HOME", configs[n].path())
             .args(["publish", dir.to_str().unwrap(), "--json", "--server", SERVER, "--user", "admin", "--ca", CA])
             .env("OCS_STUDIO_PASSWORD", PASSWORD)
             .stdout(Stdio::piped())

@@ -374,6 +374,13 @@ impl Local {
 }
 
 /// The attributes that differ between the local `info` and the server's (ID and FRAGS are checked separately).
+/// The read-back found the package cut in another number of fragments than chosen (and nothing else wrong).
+fn is_other_cut(e: &OcsError) -> bool {
+    matches!(e, OcsError::Mismatch { detail, .. } if detail.starts_with(OTHER_CUT) && !detail.contains("; "))
+}
+
+const OTHER_CUT: &str = "the server cut ";
+
 fn differences(local: &ParsedInfo, served: &ParsedInfo) -> Vec<String> {
     let mut out = Vec::new();
     for (k, v) in &local.attributes {
@@ -578,8 +585,12 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
         let to = format!("{}:{}/{}", spec.target, d.download_dir, d.server_id);
         (d.server_id, d.enable_id, info_url, fragment_url, "cut as built (published directly)".to_string(), None, false, Some(to))
     } else {
+    // Another studio (on another computer: this one's take turns) may change the console's one fragment setting
+    // between ours and our upload: the read-back then finds another cut, the package is taken back and cut again.
+    let mut recuts = 0;
+    loop {
     let mut attempt = 0;
-    let Cut { server_id, note: fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = loop {
+    let Cut { server_id, note: mut fragment_note, ratio: fragment_ratio_mib, changed: fragment_setting_changed } = loop {
         if attempt > 0 {
             before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
         }
@@ -618,13 +629,24 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
                 tracing::error!(server_id, error = %d, "could not delete the failed package");
                 return Err(OcsError::Console { page: "rollback".into(), message: format!("{e} — and deleting package {server_id} again failed ({d}): delete it in the console") });
             }
+            if is_other_cut(&e) && fragment_setting_changed && recuts < 2 {
+                recuts += 1;
+                tracing::warn!(server_id, recuts, "the console cut the package another way (its fragment setting changed meanwhile): cutting it again");
+                before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
+                check_cancel()?;
+                continue;
+            }
             return Err(match e {
                 OcsError::Mismatch { detail, .. } => OcsError::Mismatch { server_id, detail },
                 e => e,
             });
         }
     };
-    (server_id, enable_id, info_url, fragment_url, fragment_note, fragment_ratio_mib, fragment_setting_changed, None)
+    if recuts > 0 {
+        fragment_note.push_str(&format!(". Cut {} time(s) again: another publication changed the console's fragment setting at the same moment", recuts));
+    }
+    break (server_id, enable_id, info_url, fragment_url, fragment_note, fragment_ratio_mib, fragment_setting_changed, None);
+    }
     };
 
     // 5. An update takes over the old package's computers, then the old one goes.
@@ -726,7 +748,7 @@ pub(super) async fn check_served(
         diffs.push(format!("ID is \"{}\" on the server, expected {server_id}", served.get("ID").unwrap_or_default()));
     }
     if served.get("FRAGS") != Some(local.get("FRAGS")) {
-        diffs.push(format!("the server cut {} fragment(s), {} here", served.get("FRAGS").unwrap_or("?"), local.get("FRAGS")));
+        diffs.insert(0, format!("{OTHER_CUT}{} fragment(s), {} here", served.get("FRAGS").unwrap_or("?"), local.get("FRAGS")));
     }
     if !diffs.is_empty() {
         return Err(OcsError::Mismatch { server_id: server_id.to_string(), detail: diffs.join("; ") });
@@ -951,8 +973,6 @@ struct Cut {
     changed: bool,
 }
 
-/// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
-/// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
 /// After a failed or cancelled upload, the console may still have created the package (the connection was lost
 /// after the console had the whole archive, before its answer came back): any package of this name that was not
 /// there before is deleted. Returns the error to report.
@@ -981,6 +1001,8 @@ async fn take_back_orphans(c: &Console, name: &str, before: &[String], e: OcsErr
     e
 }
 
+/// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
+/// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
 async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     // The console cuts every upload by one global setting: two studios on this machine take turns from setting it
     // to putting it back, so each package is cut as its author chose.
