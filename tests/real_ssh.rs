@@ -695,3 +695,33 @@ fn a_relay_that_stops_answering_is_retried_and_a_crawling_copy_can_be_cancelled(
     proxy.set(Fault::None);
     s.ok(&["relay", "remove", "lent", "--json"]);
 }
+
+/// `publish --direct --replace`: an update published over SSH takes over the computers of the version the console
+/// published, and that version is deleted.
+#[test]
+#[ignore = "needs the loopback SSH servers, console and agent: run scripts/test.sh"]
+fn a_direct_publication_replaces_a_console_one_and_takes_its_computers() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    s.trust(&target("ocs"), "ocs");
+    agent(90);
+    let name = format!("Remplacement direct {}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros());
+    let (v1, _) = build(&s, t.path(), "v1", 1 << 20, "1MiB");
+    let id1 = s.console(&["publish", v1.to_str().unwrap(), "--name", &name, "--json"])["server_id"].as_str().unwrap().to_string();
+    s.console(&["deploy", &id1, "--tag", "ALPHA", "--json"]);
+    let (v2, _) = build(&s, t.path(), "v2", 2 << 20, "1MiB");
+    let r = s.console(&["publish", v2.to_str().unwrap(), "--name", &name, "--direct", "--replace", "--ssh", &target("ocs"), "--ssh-key", &key(), "--json"]);
+    let id2 = r["server_id"].as_str().unwrap().to_string();
+    assert_ne!(id1, id2);
+    assert!(r["direct"].as_str().is_some(), "{r}");
+    assert_eq!(r["replaced"], id1.as_str(), "{r}");
+    assert_eq!(r["moved_computers"], 1, "{r}");
+    let steps: Vec<&str> = r["steps"].as_array().unwrap().iter().map(|x| x["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["verify", "upload-limit", "existing", "direct-copy", "check-served", "activate", "replace"], "{r}");
+    assert_eq!(sql(&format!("SELECT DELETED FROM download_available WHERE FILEID='{id1}'")), "1");
+    assert!(!Path::new(DOWNLOAD).join(&id1).exists());
+    let st = s.console(&["stats", &id2, "--json"]);
+    assert_eq!(st["machines"][0]["tag"], "ALPHA", "{st}");
+    delete_on_test_server(&id2);
+}
