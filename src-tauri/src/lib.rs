@@ -14,7 +14,7 @@ use ocs_studio::footprint::{self, FootprintRequest, SourceFootprint};
 use ocs_studio::manifest::Manifest;
 use ocs_studio::notify::{self, library, PreviewOutput, PreviewRequest};
 use ocs_studio::package::{self, OpenedPackage, RecentPackage};
-use ocs_studio::relay::{self, CopyOutput, CopyRequest, RelayImportOutput, Relay, RelayCheck, RelayDefaults, RelayDeleteResult, RelayError};
+use ocs_studio::relay::{self, CopyOutput, CopyRequest, RelayImportOutput, Relay, RelayCheck, RelayDefaults, RelayDeleteResult, RelayError, RelayForm};
 use ocs_studio::ssh::{self, HostKeyInfo, SshError, SshTarget};
 use ocs_studio::script::{self, CodePage, ScriptOutput, ScriptRequest};
 use ocs_studio::verify::VerifyOptions;
@@ -464,11 +464,11 @@ fn relay_list() -> Result<Vec<Relay>, AppError> {
     Ok(relay::relays()?)
 }
 
-/// Adds a redistribution server (or changes the one of that name); returns the whole list.
+/// Adds the redistribution server of the form (or changes the one of that name); returns the whole list.
 #[tauri::command]
 #[specta::specta]
-fn relay_save(relay: Relay) -> Result<Vec<Relay>, AppError> {
-    Ok(relay::save_relay(&relay)?)
+fn relay_add(form: RelayForm) -> Result<Vec<Relay>, AppError> {
+    Ok(relay::add_relay(&form, &RelayDefaults::default())?.1)
 }
 
 #[tauri::command]
@@ -671,7 +671,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         package_stats,
         delete_server_package,
         relay_list,
-        relay_save,
+        relay_add,
         relay_remove,
         relay_import,
         relay_defaults,

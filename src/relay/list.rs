@@ -103,6 +103,54 @@ impl Relay {
     }
 }
 
+/// The "add a server" form as the admin fills it (the window's, the CLI's `relay add`). Empty name and address
+/// for the agents take the list import's defaults: the host, and `<host>/download`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RelayForm {
+    pub name: String,
+    /// `[user@]host[:port]` of its SSH server (the default user when none).
+    pub address: String,
+    pub key: Option<PathBuf>,
+    /// Taken as typed: the form starts with the default folder, and an emptied one is refused.
+    pub download_dir: String,
+    pub url: String,
+}
+
+/// The server a form describes, checked (the error names the field and how to fix it).
+pub fn relay_from_form(form: &RelayForm, defaults: &RelayDefaults) -> Result<Relay, RelayError> {
+    let mut ssh = SshTarget::parse(&form.address, &defaults.user).map_err(|e| RelayError::Address(Box::new(e)))?;
+    ssh.key = form.key.clone().filter(|k| !k.as_os_str().is_empty());
+    let name = form.name.trim();
+    let url = form.url.trim();
+    let r = Relay {
+        name: if name.is_empty() { default_name(&ssh.host) } else { name.to_string() },
+        download_dir: form.download_dir.trim().to_string(),
+        url: if url.is_empty() { default_url(&ssh.host) } else { url.to_string() },
+        ssh,
+    };
+    r.validate().map_err(RelayError::Invalid)?;
+    Ok(r)
+}
+
+/// Adds the server of the form (or changes the one of that name): the server, and the whole list kept.
+pub fn add_relay(form: &RelayForm, defaults: &RelayDefaults) -> Result<(Relay, Vec<Relay>), RelayError> {
+    let r = relay_from_form(form, defaults)?;
+    let list = save_relay(&r)?;
+    Ok((r, list))
+}
+
+/// The name of a server given none: its host, an IPv6 address's colons as dashes (names are letters, digits,
+/// '.', '_' and '-'), at most 64 characters.
+fn default_name(host: &str) -> String {
+    host.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' }).take(64).collect()
+}
+
+/// Where agents fetch from a server with no address given: `<host>/download` (an IPv6 host in brackets).
+fn default_url(host: &str) -> String {
+    if host.contains(':') { format!("[{host}]/download") } else { format!("{host}/download") }
+}
+
 /// Reads one line (already stripped of comments); `None` for a blank line.
 pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, String>> {
     let mut words: Vec<&str> = line.split_whitespace().collect();
@@ -128,12 +176,11 @@ pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, 
             Some(d) => d,
             None => rest.next().map(|s| s.to_string()).unwrap_or_else(|| defaults.download_dir.clone()),
         };
-        let host_for_url = if ssh.host.contains(':') { format!("[{}]", ssh.host) } else { ssh.host.clone() };
-        let url = rest.next().map(|s| s.to_string()).unwrap_or_else(|| format!("{host_for_url}/download"));
+        let url = rest.next().map(|s| s.to_string()).unwrap_or_else(|| default_url(&ssh.host));
         if let Some(extra) = rest.next() {
             return Err(format!("unexpected '{extra}': a line is [name=N] [user@]host[:port] [folder] [address]"));
         }
-        let relay = Relay { name: name.unwrap_or_else(|| ssh.host.clone()), ssh, download_dir, url: check_url(&url)? };
+        let relay = Relay { name: name.unwrap_or_else(|| default_name(&ssh.host)), ssh, download_dir, url: check_url(&url)? };
         relay.validate()?;
         Ok(relay)
     })())
@@ -267,6 +314,26 @@ pub fn select(names: &[String]) -> Result<Vec<Relay>, RelayError> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_takes_the_host_and_its_download_address_when_left_empty() {
+        let d = RelayDefaults::default();
+        let form = RelayForm { address: " ocs@relais-pau.example.org:2222 ".into(), download_dir: "/var/www/download".into(), ..Default::default() };
+        let r = relay_from_form(&form, &d).unwrap();
+        assert_eq!((r.name.as_str(), r.ssh.user.as_str(), r.ssh.port, r.url.as_str()), ("relais-pau.example.org", "ocs", 2222, "relais-pau.example.org/download"));
+        let r = relay_from_form(&RelayForm { address: "fd00::5".into(), name: "v6".into(), download_dir: "/srv/dl".into(), url: " dl.example.org/ocs ".into(), key: Some(PathBuf::from("/k")) }, &d).unwrap();
+        assert_eq!((r.ssh.user.as_str(), r.url.as_str(), r.ssh.key.as_deref()), ("root", "dl.example.org/ocs", Some(Path::new("/k"))));
+        let v6 = relay_from_form(&RelayForm { address: "fd00::5".into(), download_dir: "/d".into(), ..Default::default() }, &d).unwrap();
+        assert_eq!((v6.name.as_str(), v6.url.as_str()), ("fd00--5", "[fd00::5]/download"));
+        let (listed, problems) = parse_list("[fd00::6]:2200 /d\n", &d);
+        assert!(problems.is_empty() && listed[0].name == "fd00--6", "{problems:?}");
+        // An unreadable address is the SSH reader's error; an emptied folder is refused, not replaced.
+        assert_eq!(relay_from_form(&RelayForm { address: "a@b:99999".into(), ..form.clone() }, &d).unwrap_err().code(), crate::ErrorCode::BadTarget);
+        let e = relay_from_form(&RelayForm { download_dir: " ".into(), ..form }, &d).unwrap_err();
+        assert!(e.to_string().contains("absolute path"), "{e}");
+    }
+
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@ pub mod transfer;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use list::{check_url, import_list, parse_line, parse_list, relays, remove_relay, save_relay, select, RelayImportOutput, ListProblem, Relay, RelayDefaults};
+pub use list::{add_relay, check_url, import_list, parse_line, parse_list, relay_from_form, relays, remove_relay, save_relay, select, RelayImportOutput, ListProblem, Relay, RelayDefaults, RelayForm};
 pub use transfer::{FragmentHashes, LocalPackage, TransferOptions, TransferStats};
 
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};
@@ -35,6 +35,8 @@ pub enum RelayError {
     BadTime(String),
     #[error("cancelled")]
     Cancelled,
+    #[error(transparent)]
+    Address(Box<crate::ssh::SshError>),
 }
 
 impl RelayError {
@@ -47,6 +49,7 @@ impl RelayError {
             RelayError::UnknownRelay { .. } => C::UnknownRelay,
             RelayError::Package(_) => C::Package,
             RelayError::Cancelled => C::Cancelled,
+            RelayError::Address(e) => e.code(),
         }
     }
 }

@@ -68,8 +68,8 @@ export const commands = {
 	deleteServerPackage: (key: string, serverId: string) => typedError<ServerPackage, AppError>(__TAURI_INVOKE("delete_server_package", { key, serverId })),
 	/**  The kept redistribution servers. */
 	relayList: () => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_list")),
-	/**  Adds a redistribution server (or changes the one of that name); returns the whole list. */
-	relaySave: (relay: Relay_Deserialize) => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_save", { relay })),
+	/**  Adds the redistribution server of the form (or changes the one of that name); returns the whole list. */
+	relayAdd: (form: RelayForm_Deserialize) => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_add", { form })),
 	relayRemove: (name: string) => typedError<Relay_Serialize[], AppError>(__TAURI_INVOKE("relay_remove", { name })),
 	/**  Imports a pasted or opened text list of servers. */
 	relayImport: (text: string, defaults: RelayDefaults_Deserialize) => typedError<RelayImportOutput_Serialize, AppError>(__TAURI_INVOKE("relay_import", { text, defaults })),
@@ -1530,6 +1530,40 @@ export type RelayDeleteResult_Serialize = {
 	removed: boolean,
 	error: string | null,
 	error_code: ErrorCode | null,
+};
+
+/**
+ *  The "add a server" form as the admin fills it (the window's, the CLI's `relay add`). Empty name and address
+ *  for the agents take the list import's defaults: the host, and `<host>/download`.
+ */
+export type RelayForm = RelayForm_Serialize | RelayForm_Deserialize;
+
+/**
+ *  The "add a server" form as the admin fills it (the window's, the CLI's `relay add`). Empty name and address
+ *  for the agents take the list import's defaults: the host, and `<host>/download`.
+ */
+export type RelayForm_Deserialize = {
+	name: string,
+	/**  `[user@]host[:port]` of its SSH server (the default user when none). */
+	address: string,
+	key?: string | null,
+	/**  Taken as typed: the form starts with the default folder, and an emptied one is refused. */
+	download_dir: string,
+	url: string,
+};
+
+/**
+ *  The "add a server" form as the admin fills it (the window's, the CLI's `relay add`). Empty name and address
+ *  for the agents take the list import's defaults: the host, and `<host>/download`.
+ */
+export type RelayForm_Serialize = {
+	name: string,
+	/**  `[user@]host[:port]` of its SSH server (the default user when none). */
+	address: string,
+	key: string | null,
+	/**  Taken as typed: the form starts with the default folder, and an emptied one is refused. */
+	download_dir: string,
+	url: string,
 };
 
 /**  What an import did. */

@@ -362,12 +362,8 @@ pub struct RelayDeleteArgs {
 pub fn relay_cmd(a: RelayArgs) -> Result<ExitCode, Failure> {
     match a.command {
         RelayCommand::Add(a) => {
-            let mut ssh = SshTarget::parse(&a.ssh, "root").map_err(ssh_fail)?;
-            ssh.key = a.key;
-            let host = if ssh.host.contains(':') { format!("[{}]", ssh.host) } else { ssh.host.clone() };
-            let url = relay::check_url(&a.url.unwrap_or_else(|| format!("{host}/download"))).map_err(|m| Failure { code: "refused", message: m })?;
-            let r = Relay { name: a.name, ssh, download_dir: a.dir, url };
-            let list = relay::save_relay(&r).map_err(relay_fail)?;
+            let form = relay::RelayForm { name: a.name, address: a.ssh, key: a.key, download_dir: a.dir, url: a.url.unwrap_or_default() };
+            let (r, list) = relay::add_relay(&form, &RelayDefaults::default()).map_err(relay_fail)?;
             if a.json {
                 print_json(&serde_json::json!({ "ok": true, "relay": r, "relays": list }));
             } else {

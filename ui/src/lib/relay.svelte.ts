@@ -16,7 +16,7 @@ import {
 } from "../bindings";
 import { nav } from "./nav.svelte";
 import { progressChannelPer } from "./progress";
-import { FIXABLE, readTarget, SshFix } from "./ssh.svelte";
+import { FIXABLE, SshFix } from "./ssh.svelte";
 
 const MIB = 1048576;
 
@@ -147,31 +147,16 @@ class Relays {
   }
 
   /**
-   * Adds the server of the form (or changes the one of that name). The address is read by the core (the default user
-   * when none is typed); the other fields go as typed, and the core's validation answers for them. Two fields have a
-   * default the core's save has no way to give (its list import applies the same rule): no name, the host's; no
-   * address for the agents, <host>/download.
+   * Adds the server of the form (or changes the one of that name). The core reads the address (the default user
+   * when none is typed), fills what is left empty (the host as name, <host>/download as the agents' address) and
+   * checks every field; the window shows its refusal.
    */
   async save(): Promise<void> {
     if (this.adding) return;
     const f = this.add;
-    for (const k of ["name", "address", "key", "dir", "url"] as const) f[k] = f[k].trim();
     this.adding = true;
     this.addError = undefined;
-    const read = await readTarget(f.address, this.defaults?.user ?? "");
-    if (read.error) {
-      this.adding = false;
-      this.addError = read.error;
-      return;
-    }
-    const target = read.target;
-    const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-    const r = await commands.relaySave({
-      name: f.name || target.host,
-      ssh: { ...target, key: f.key || null },
-      download_dir: f.dir,
-      url: f.url || `${host}/download`,
-    });
+    const r = await commands.relayAdd({ name: f.name, address: f.address, key: f.key.trim() || null, download_dir: f.dir, url: f.url });
     this.adding = false;
     if (r.status === "error") {
       this.addError = r.error;

@@ -76,44 +76,43 @@ describe("Relais screen: the list", () => {
     expect((document.getElementById("check-relays") as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it("adds a server: the address read by the core into its SSH target, empty fields as the help says", async () => {
+  it("adds a server: the form goes to the core as typed, which fills the empty fields and keeps it", async () => {
     await open();
     expect(input("add-dir").value).toBe("/var/www/download"); // relay_defaults
     await fill("add-address", " ocs@relais-pau.example.org:2222 ");
     await fill("add-key", "/home/admin/.ssh/relais");
-    cmd.relaySave.mockResolvedValueOnce(ok(kept()));
+    cmd.relayAdd.mockResolvedValueOnce(ok(kept()));
     await click("add-relay");
-    expect(cmd.sshParseTarget).toHaveBeenCalledWith("ocs@relais-pau.example.org:2222", "root"); // relay_defaults' user
-    expect(cmd.relaySave).toHaveBeenCalledWith({
-      name: "relais-pau.example.org",
-      ssh: { host: "relais-pau.example.org", port: 2222, user: "ocs", key: "/home/admin/.ssh/relais" },
+    expect(cmd.relayAdd).toHaveBeenCalledWith({
+      name: "",
+      address: " ocs@relais-pau.example.org:2222 ",
+      key: "/home/admin/.ssh/relais",
       download_dir: "/var/www/download",
-      url: "relais-pau.example.org/download",
+      url: "",
     });
     expect(input("add-address").value).toBe("");
     expect(input("add-dir").value).toBe("/var/www/download");
 
-    // No user: the default one; port 22; the admin's own name, folder and address.
+    // The admin's own name, folder and address; no key.
     await fill("add-name", "bordeaux");
     await fill("add-address", "relais-bordeaux.example.org");
     await fill("add-dir", "/srv/www/download");
     await fill("add-url", "dl.bordeaux.example.org/ocs");
     await click("add-relay");
-    expect(cmd.relaySave).toHaveBeenLastCalledWith({
+    expect(cmd.relayAdd).toHaveBeenLastCalledWith({
       name: "bordeaux",
-      ssh: { host: "relais-bordeaux.example.org", port: 22, user: "root", key: null },
+      address: "relais-bordeaux.example.org",
+      key: null,
       download_dir: "/srv/www/download",
       url: "dl.bordeaux.example.org/ocs",
     });
   });
 
-  it("shows the core's refusal of an unreadable address, then sends the other fields as typed for the core to check", async () => {
+  it("shows the core's refusal of an unreadable address or an emptied folder, and keeps the form to fix", async () => {
     await open();
-    cmd.sshParseTarget.mockResolvedValueOnce(err("bad_target", "'ocs@relais-pau.example.org:99999' is not an SSH address (the port is not a number from 1 to 65535)"));
+    cmd.relayAdd.mockResolvedValueOnce(err("bad_target", "'ocs@relais-pau.example.org:99999' is not an SSH address (the port is not a number from 1 to 65535)"));
     await fill("add-address", "ocs@relais-pau.example.org:99999");
     await click("add-relay");
-    expect(cmd.sshParseTarget).toHaveBeenCalledWith("ocs@relais-pau.example.org:99999", "root");
-    expect(cmd.relaySave).not.toHaveBeenCalled();
     expect(document.getElementById("add-error")!.getAttribute("data-code")).toBe("bad_target");
     expect(text("add-error")).toContain("Adresse SSH illisible");
     expect(text("add-error")).toContain("the port is not a number from 1 to 65535");
@@ -121,9 +120,9 @@ describe("Relais screen: the list", () => {
     // No folder: nothing is put in its place; the core's validation answers.
     await fill("add-address", "relais-pau.example.org");
     await fill("add-dir", "");
-    cmd.relaySave.mockResolvedValueOnce(err("refused", "the download folder '' must be an absolute path on the server, e.g. /var/www/download"));
+    cmd.relayAdd.mockResolvedValueOnce(err("refused", "the download folder '' must be an absolute path on the server, e.g. /var/www/download"));
     await click("add-relay");
-    expect(cmd.relaySave.mock.calls[0][0].download_dir).toBe("");
+    expect(cmd.relayAdd.mock.calls[1][0].download_dir).toBe("");
     expect(text("add-error")).toContain("Réglage refusé.");
     expect(text("add-error")).toContain("must be an absolute path");
     expect(input("add-address").value).toBe("relais-pau.example.org"); // kept to fix

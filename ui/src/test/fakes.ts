@@ -96,7 +96,7 @@ export function bindingsMock() {
       deleteNotificationText: vi.fn(async () => ok(texts())),
       computeFootprint: vi.fn(async () => ok(sourceFootprint())),
       relayList: vi.fn(async () => ok([] as Relay_Serialize[])),
-      relaySave: vi.fn(async () => ok([] as Relay_Serialize[])),
+      relayAdd: vi.fn(async () => ok([] as Relay_Serialize[])),
       relayRemove: vi.fn(async () => ok([] as Relay_Serialize[])),
       relayImport: vi.fn(async () => ok(relayImport())),
       relayDefaults: vi.fn(async (): Promise<RelayDefaults_Serialize> => ({ user: "root", download_dir: "/var/www/download", key: null })),
