@@ -629,7 +629,8 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
                 tracing::error!(server_id, error = %d, "could not delete the failed package");
                 return Err(OcsError::Console { page: "rollback".into(), message: format!("{e} — and deleting package {server_id} again failed ({d}): delete it in the console") });
             }
-            if is_other_cut(&e) && fragment_setting_changed && recuts < 2 {
+            // Even when the console already cut as chosen and the studio changed nothing, another computer may have.
+            if is_other_cut(&e) && c.version.flow == BuildFlow::Wizard && recuts < 2 {
                 recuts += 1;
                 tracing::warn!(server_id, recuts, "the console cut the package another way (its fragment setting changed meanwhile): cutting it again");
                 before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
