@@ -54,7 +54,47 @@ pub struct ListProblem {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub line: usize,
     pub text: String,
+    /// What is wrong, for the window's sentence in its language.
+    pub code: ListProblemCode,
+    /// The part of the line at fault (the address, the folder, the word…), empty when the line lacks something.
+    pub part: String,
+    /// The whole reason, in English (the command line's message).
     pub reason: String,
+}
+
+/// What makes a list line unreadable.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListProblemCode {
+    /// `name=…` and nothing else.
+    NoServer,
+    /// The SSH address cannot be read.
+    Address,
+    /// The download folder is not an absolute path.
+    Folder,
+    /// The agents' address is not host[:port]/path.
+    AgentsAddress,
+    /// The name has characters a name cannot have.
+    Name,
+    /// More words than a line holds.
+    Extra,
+    /// Another line already has that name.
+    Duplicate,
+}
+
+/// Why a list line was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub code: ListProblemCode,
+    pub part: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 /// What an import did.
@@ -152,7 +192,7 @@ fn default_url(host: &str) -> String {
 }
 
 /// Reads one line (already stripped of comments); `None` for a blank line.
-pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, String>> {
+pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, LineError>> {
     let mut words: Vec<&str> = line.split_whitespace().collect();
     if words.is_empty() {
         return None;
@@ -162,14 +202,15 @@ pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, 
         name = Some(n.to_string());
         words.remove(0);
     }
+    let fail = |code, part: &str, reason: String| LineError { code, part: part.to_string(), reason };
     Some((|| {
-        let first = *words.first().ok_or("a name but no server")?;
+        let first = *words.first().ok_or_else(|| fail(ListProblemCode::NoServer, "", "a name but no server".into()))?;
         // scp style: host:/folder
         let (addr, scp_dir) = match first.find(":/") {
             Some(i) if !first.starts_with('[') => (&first[..i], Some(first[i + 1..].to_string())),
             _ => (first, None),
         };
-        let mut ssh = SshTarget::parse(addr, &defaults.user).map_err(|e| e.to_string())?;
+        let mut ssh = SshTarget::parse(addr, &defaults.user).map_err(|e| fail(ListProblemCode::Address, addr, e.to_string()))?;
         ssh.key = defaults.key.clone();
         let mut rest = words[1..].iter();
         let download_dir = match scp_dir {
@@ -178,11 +219,13 @@ pub fn parse_line(line: &str, defaults: &RelayDefaults) -> Option<Result<Relay, 
         };
         let url = rest.next().map(|s| s.to_string()).unwrap_or_else(|| default_url(&ssh.host));
         if let Some(extra) = rest.next() {
-            return Err(format!("unexpected '{extra}': a line is [name=N] [user@]host[:port] [folder] [address]"));
+            return Err(fail(ListProblemCode::Extra, extra, format!("unexpected '{extra}': a line is [name=N] [user@]host[:port] [folder] [address]")));
         }
-        let relay = Relay { name: name.unwrap_or_else(|| default_name(&ssh.host)), ssh, download_dir, url: check_url(&url)? };
-        relay.validate()?;
-        Ok(relay)
+        let url = check_url(&url).map_err(|e| fail(ListProblemCode::AgentsAddress, &url, e))?;
+        let name = name.unwrap_or_else(|| default_name(&ssh.host));
+        check_name(&name).map_err(|e| fail(ListProblemCode::Name, &name, e))?;
+        check_dir(&download_dir).map_err(|e| fail(ListProblemCode::Folder, &download_dir, e))?;
+        Ok(Relay { name, ssh, download_dir, url })
     })())
 }
 
@@ -196,12 +239,18 @@ pub fn parse_list(text: &str, defaults: &RelayDefaults) -> (Vec<Relay>, Vec<List
             None => {}
             Some(Ok(r)) => {
                 if relays.iter().any(|x| x.name == r.name) {
-                    problems.push(ListProblem { line: i + 1, text: raw.trim().to_string(), reason: format!("the name '{}' is used twice: add name=… to one of the lines", r.name) });
+                    problems.push(ListProblem {
+                        line: i + 1,
+                        text: raw.trim().to_string(),
+                        code: ListProblemCode::Duplicate,
+                        reason: format!("the name '{}' is used twice: add name=… to one of the lines", r.name),
+                        part: r.name,
+                    });
                 } else {
                     relays.push(r);
                 }
             }
-            Some(Err(reason)) => problems.push(ListProblem { line: i + 1, text: raw.trim().to_string(), reason }),
+            Some(Err(e)) => problems.push(ListProblem { line: i + 1, text: raw.trim().to_string(), code: e.code, part: e.part, reason: e.reason }),
         }
     }
     (relays, problems)
@@ -355,6 +404,9 @@ mod tests {
         assert_eq!(r.len(), 1);
         let lines: Vec<usize> = p.iter().map(|x| x.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6], "{p:?}");
+        let codes: Vec<ListProblemCode> = p.iter().map(|x| x.code).collect();
+        assert_eq!(codes, [ListProblemCode::Address, ListProblemCode::Folder, ListProblemCode::Extra, ListProblemCode::Duplicate, ListProblemCode::Name], "{p:?}");
+        assert_eq!((p[0].part.as_str(), p[1].part.as_str(), p[2].part.as_str(), p[4].part.as_str()), ("u@host:99999", "relative/dir", "extra", "bad/name"));
         assert!(p[0].reason.contains("port"), "{}", p[0].reason);
         assert!(p[1].reason.contains("absolute"), "{}", p[1].reason);
         assert!(p[2].reason.contains("extra"), "{}", p[2].reason);

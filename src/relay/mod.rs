@@ -9,7 +9,7 @@ pub mod transfer;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use list::{add_relay, check_url, import_list, parse_line, parse_list, relay_from_form, relays, remove_relay, save_relay, select, RelayImportOutput, ListProblem, Relay, RelayDefaults, RelayForm};
+pub use list::{add_relay, check_url, import_list, parse_line, parse_list, relay_from_form, relays, remove_relay, save_relay, select, RelayImportOutput, LineError, ListProblem, ListProblemCode, Relay, RelayDefaults, RelayForm};
 pub use transfer::{FragmentHashes, LocalPackage, TransferOptions, TransferStats};
 
 use crate::progress::{CancelToken, Progress, ProgressSink, Stage};

@@ -879,8 +879,30 @@ export type Lint_Serialize = {
 export type ListProblem = {
 	line: number,
 	text: string,
+	/**  What is wrong, for the window's sentence in its language. */
+	code: ListProblemCode,
+	/**  The part of the line at fault (the address, the folder, the word…), empty when the line lacks something. */
+	part: string,
+	/**  The whole reason, in English (the command line's message). */
 	reason: string,
 };
+
+/**  What makes a list line unreadable. */
+export type ListProblemCode = 
+/**  `name=…` and nothing else. */
+"no_server" | 
+/**  The SSH address cannot be read. */
+"address" | 
+/**  The download folder is not an absolute path. */
+"folder" | 
+/**  The agents' address is not host[:port]/path. */
+"agents_address" | 
+/**  The name has characters a name cannot have. */
+"name" | 
+/**  More words than a line holds. */
+"extra" | 
+/**  Another line already has that name. */
+"duplicate";
 
 export type LocalDisk = {
 	mount_point: string,

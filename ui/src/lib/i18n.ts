@@ -8,6 +8,7 @@ import type {
   Level,
   Lint,
   LintCode,
+  ListProblem,
   LintField,
   PhaseName,
   PlanBlocked,
@@ -574,6 +575,17 @@ const fr = {
     updated: "mis à jour",
     refused: "ligne(s) refusée(s)",
     line: (n: number): string => `Ligne ${n}`,
+    /** Why a line of an imported list was refused, from the core's code and the part at fault. */
+    listProblem: (p: Pick<ListProblem, "code" | "part">): string =>
+      ({
+        no_server: "un nom (name=…) mais aucun serveur",
+        address: `adresse SSH illisible : « ${p.part} » (écrire utilisateur@hôte ou utilisateur@hôte:port)`,
+        folder: `le dossier de téléchargement « ${p.part} » doit être un chemin absolu sur le serveur, par ex. /var/www/download`,
+        agents_address: `l'adresse pour les agents « ${p.part} » doit s'écrire hôte[:port]/chemin, sans https://`,
+        name: `le nom « ${p.part} » ne peut contenir que des lettres, chiffres, « . », « _ » et « - » (64 au plus)`,
+        extra: `mot en trop : « ${p.part} » (une ligne : [name=N] [utilisateur@]hôte[:port] [dossier] [adresse])`,
+        duplicate: `le nom « ${p.part} » est déjà pris par une autre ligne : ajoutez name=… à l'une d'elles`,
+      })[p.code],
     checkTitle: "Connexions",
     check: "Vérifier les connexions",
     checking: "Vérification…",
@@ -1216,6 +1228,16 @@ const en: Dict = {
     updated: "updated",
     refused: "line(s) refused",
     line: (n: number): string => `Line ${n}`,
+    listProblem: (p: Pick<ListProblem, "code" | "part">): string =>
+      ({
+        no_server: "a name (name=…) but no server",
+        address: `unreadable SSH address: "${p.part}" (write user@host or user@host:port)`,
+        folder: `the download folder "${p.part}" must be an absolute path on the server, e.g. /var/www/download`,
+        agents_address: `the agents' address "${p.part}" must be host[:port]/path, without https://`,
+        name: `the name "${p.part}" may hold only letters, digits, ".", "_" and "-" (64 at most)`,
+        extra: `extra word: "${p.part}" (a line is [name=N] [user@]host[:port] [folder] [address])`,
+        duplicate: `the name "${p.part}" is already taken by another line: add name=… to one of them`,
+      })[p.code],
     checkTitle: "Connections",
     check: "Check the connections",
     checking: "Checking…",

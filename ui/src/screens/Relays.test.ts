@@ -141,20 +141,25 @@ describe("Relais screen: the list", () => {
         relayImport({
           added: [kept()[1]],
           updated: ["relais-pau"],
-          problems: [{ line: 3, text: "root@", reason: "'root@' is not an SSH address (the host is empty)" }],
+          problems: [
+            { line: 3, text: "root@", code: "address", part: "root@", reason: "'root@' is not an SSH address (the host is empty)" },
+            { line: 4, text: "relais-pau.example.org", code: "duplicate", part: "relais-pau.example.org", reason: "the name 'relais-pau.example.org' is used twice" },
+          ],
           relays: [...kept(), { ...kept()[1], name: "relais-limoges" }],
         }),
       ),
     );
     await click("import-list");
     expect(cmd.relayImport).toHaveBeenCalledWith(list, { user: "ocs", download_dir: "/var/www/download", key: "/home/admin/.ssh/relais" });
-    expect(text("import-result").replace(/\s+/g, " ").trim()).toBe("1 ajouté(s) (relais-bordeaux) · 1 mis à jour (relais-pau) · 1 ligne(s) refusée(s)");
+    expect(text("import-result").replace(/\s+/g, " ").trim()).toBe("1 ajouté(s) (relais-bordeaux) · 1 mis à jour (relais-pau) · 2 ligne(s) refusée(s)");
     const refused = document.querySelectorAll("#import-problems li");
-    expect(refused).toHaveLength(1);
+    expect(refused).toHaveLength(2);
     expect(refused[0].getAttribute("data-line")).toBe("3");
     expect(refused[0].textContent).toContain("Ligne 3");
-    expect(refused[0].textContent).toContain("root@");
-    expect(refused[0].textContent).toContain("the host is empty");
+    // The reason in French, from the core's code; the core's English sentence as the tooltip.
+    expect(refused[0].textContent).toContain("adresse SSH illisible : « root@ »");
+    expect(refused[0].querySelector("span.small")!.getAttribute("title")).toContain("the host is empty");
+    expect(refused[1].textContent).toContain("le nom « relais-pau.example.org » est déjà pris par une autre ligne");
     expect(document.querySelectorAll("#relays tbody tr")).toHaveLength(3);
     // The new server is ticked for the next copy.
     expect(input("copy-to-2").checked).toBe(true);
