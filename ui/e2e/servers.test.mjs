@@ -54,6 +54,9 @@ describe("redistribution servers in the window", { skip: !process.env.STUDIO_OCS
     await w.firstOf("import-result", "import-error", 15000);
     const problems = await w.byId("import-problems", 15000);
     assert.match(await problems.getText(), /4/);
+    assert.match(await problems.getText(), /mot en trop/);
+    await driver.executeScript("document.getElementById('import-problems').scrollIntoView({block: 'center'})");
+    await w.shot("relays-import.png");
     assert.equal((await driver.findElements(By.css("#relay-list tbody tr, #relay-list li"))).length, 2);
 
     // First contact with each server: its fingerprint, as the server's admin reads it, then a click.
