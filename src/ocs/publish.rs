@@ -594,10 +594,14 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
         if attempt > 0 {
             before = package_list(c, "").await?.into_iter().map(|p| p.server_id).collect();
         }
+        // The console cuts every upload by one global setting: two studios on this machine take turns from
+        // setting it to putting it back, so each package is cut as its author chose.
+        let turn = upload_turn(c, cancel).await?;
         let cut = match c.version.flow {
             BuildFlow::Wizard => build_wizard(c, &local, &name, opts, steps, cancel).await,
             BuildFlow::Legacy => build_legacy(c, &local, &name, opts, steps, cancel).await,
         };
+        end_turn(turn).await;
         let cut = match cut {
             Ok(cut) => cut,
             Err(e) => return Err(take_back_orphans(c, &name, &before, e).await),
@@ -869,11 +873,6 @@ async fn upload_turn(c: &Console, cancel: &CancelToken) -> Result<Option<std::fs
     }
 }
 
-/// Sends `form` while reporting upload progress. The caller holds this machine's turn for the console.
-async fn upload(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
-    upload_now(c, q, form, sent, total, steps, cancel).await
-}
-
 /// Gives the turn back once the clock has left the second the console named the package by (the next upload
 /// would otherwise get the same ID).
 async fn end_turn(turn: Option<std::fs::File>) {
@@ -884,7 +883,8 @@ async fn end_turn(turn: Option<std::fs::File>) {
     drop(turn);
 }
 
-async fn upload_now(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
+/// Sends `form` while reporting upload progress. The caller holds this machine's turn for the console.
+async fn upload(c: &Console, q: &str, form: reqwest::multipart::Form, sent: Arc<AtomicU64>, total: u64, steps: &Steps<'_>, cancel: &CancelToken) -> Result<Page, OcsError> {
     let req = c.post_multipart(q, form);
     tokio::pin!(req);
     let mut tick = tokio::time::interval(Duration::from_millis(200));
@@ -1005,15 +1005,6 @@ async fn take_back_orphans(c: &Console, name: &str, before: &[String], e: OcsErr
 /// 2.9+ console: one multipart POST; values sent exactly as they stand, escaped, in the local `info` (the wizard
 /// writes them verbatim); the fragment count comes from the global setting, set for the time of the build.
 async fn build_wizard(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
-    // The console cuts every upload by one global setting: two studios on this machine take turns from setting it
-    // to putting it back, so each package is cut as its author chose.
-    let turn = upload_turn(c, cancel).await?;
-    let result = build_wizard_in_turn(c, local, name, opts, steps, cancel).await;
-    end_turn(turn).await;
-    result
-}
-
-async fn build_wizard_in_turn(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     let n = local.fragments.len();
     let mut note = String::new();
     let mut restore = None;
@@ -1139,13 +1130,6 @@ fn legacy_representable(local: &Local) -> Result<(), OcsError> {
 /// 2.8 console: upload (step 1), then the fragment count per package (step 2). Values are sent unescaped: it
 /// escapes them itself. Not tried against a real 2.8 console (none here); written from its sources.
 async fn build_legacy(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
-    let turn = upload_turn(c, cancel).await?;
-    let result = build_legacy_in_turn(c, local, name, opts, steps, cancel).await;
-    end_turn(turn).await;
-    result
-}
-
-async fn build_legacy_in_turn(c: &Console, local: &Local, name: &str, opts: &PublishOptions, steps: &mut Steps<'_>, cancel: &CancelToken) -> Result<Cut, OcsError> {
     steps.start(Stage::Uploading, PublishStepKind::Upload);
     let q = "function=tele_package";
     let page = c.get(q).await?;
