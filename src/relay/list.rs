@@ -162,13 +162,8 @@ pub fn relay_from_form(form: &RelayForm, defaults: &RelayDefaults) -> Result<Rel
     let mut ssh = SshTarget::parse(&form.address, &defaults.user).map_err(|e| RelayError::Address(Box::new(e)))?;
     ssh.key = form.key.clone().filter(|k| !k.as_os_str().is_empty());
     let name = form.name.trim();
-    let url = form.url.trim();
-    let r = Relay {
-        name: if name.is_empty() { default_name(&ssh.host) } else { name.to_string() },
-        download_dir: form.download_dir.trim().to_string(),
-        url: if url.is_empty() { default_url(&ssh.host) } else { url.to_string() },
-        ssh,
-    };
+    let url = if form.url.trim().is_empty() { default_url(&ssh.host) } else { check_url(&form.url).map_err(RelayError::Invalid)? };
+    let r = Relay { name: if name.is_empty() { default_name(&ssh.host) } else { name.to_string() }, download_dir: form.download_dir.trim().to_string(), url, ssh };
     r.validate().map_err(RelayError::Invalid)?;
     Ok(r)
 }
@@ -373,6 +368,8 @@ mod tests {
         assert_eq!((r.name.as_str(), r.ssh.user.as_str(), r.ssh.port, r.url.as_str()), ("relais-pau.example.org", "ocs", 2222, "relais-pau.example.org/download"));
         let r = relay_from_form(&RelayForm { address: "fd00::5".into(), name: "v6".into(), download_dir: "/srv/dl".into(), url: " dl.example.org/ocs ".into(), key: Some(PathBuf::from("/k")) }, &d).unwrap();
         assert_eq!((r.ssh.user.as_str(), r.url.as_str(), r.ssh.key.as_deref()), ("root", "dl.example.org/ocs", Some(Path::new("/k"))));
+        // The agents' address as agents use it: no scheme, no trailing slash (as `relay add --url` always did).
+        assert_eq!(relay_from_form(&RelayForm { url: "https://dl.example.org/ocs/".into(), ..form.clone() }, &d).unwrap().url, "dl.example.org/ocs");
         let v6 = relay_from_form(&RelayForm { address: "fd00::5".into(), download_dir: "/d".into(), ..Default::default() }, &d).unwrap();
         assert_eq!((v6.name.as_str(), v6.url.as_str()), ("fd00--5", "[fd00::5]/download"));
         let (listed, problems) = parse_list("[fd00::6]:2200 /d\n", &d);
