@@ -39,17 +39,16 @@ pub fn write_package_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     create_package_file(path)?.write_all(bytes)
 }
 
-/// Creates the settings folder (and its parents) if missing, readable by its owner only: it names the servers,
-/// their host keys and the relays, which another account must not be able to change. Files in it are written
-/// by `write_atomic`, which creates them private too.
+/// Creates the folder of a settings file (and its parents) if missing. The studio's own settings folder is made
+/// readable by its owner only: it names the servers, their host keys and the relays, which another account must
+/// not be able to change. A folder the admin chose elsewhere (OCS_STUDIO_KNOWN_HOSTS) is left as it is. Files are
+/// written by `write_atomic`, which creates them private.
 pub fn ensure_settings_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
-    {
+    if dir == config_dir() {
         use std::os::unix::fs::PermissionsExt;
-        if dir.ends_with("ocs-studio") || dir.ends_with("OCS Package Studio") {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
 }
