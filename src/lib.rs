@@ -25,6 +25,11 @@ pub mod verify;
 mod xml;
 
 pub use build::{build, BuildError, BuildOptions, BuildReport, Project};
+pub use error_code::ErrorCode;
+pub use manifest::{Action, Manifest, TargetOs};
+pub use progress::{CancelToken, Progress, ProgressSink, Stage};
+pub use units::ByteSize;
+pub use verify::{verify, Problem, Severity, VerifyReport};
 
 /// `OCS_STUDIO_TIMEOUT` (seconds, 1 to 3600): how long a server may stay silent in the middle of work before the
 /// studio gives up on the connection (console requests; SSH keepalives and SFTP requests). Unset: each uses its
@@ -36,11 +41,6 @@ pub fn network_timeout() -> Option<std::time::Duration> {
 /// Log targets of dependencies that write secrets at their verbose levels, silenced whatever level the admin
 /// asks for: `cookie_store` prints every Set-Cookie (the console's session cookie) at DEBUG.
 pub const NEVER_LOGGED: &[&str] = &["cookie_store"];
-pub use error_code::ErrorCode;
-pub use manifest::{Action, Manifest, TargetOs};
-pub use progress::{CancelToken, Progress, ProgressSink, Stage};
-pub use units::ByteSize;
-pub use verify::{verify, Problem, Severity, VerifyReport};
 
 /// The studio's version, shown by the CLI and the app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

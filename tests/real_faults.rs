@@ -81,6 +81,13 @@ impl Setup {
         server_state()
     }
 
+    /// A publication that went through despite the fault: the server serves it cut as built. Then deleted.
+    fn whole_then_delete(&self, r: &ocs::PublishReport, what: &str) {
+        let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
+        assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)), "{what}: not the whole package: {served}");
+        self.delete(&r.server_id);
+    }
+
     /// The fault is over: publishing again succeeds, and the package is deleted again.
     fn retry_succeeds(&self, before: &(Vec<String>, String)) {
         self.proxy.set(Fault::None);
@@ -147,9 +154,7 @@ fn a_connection_cut_at_each_step_of_publishing_leaves_nothing_and_a_retry_succee
                     // is read again.
                     eprintln!("{step:?} {how}: recovered, published whole as {}", r.server_id);
                     assert!(how == "answer lost" || step == PublishStepKind::UploadLimit, "{step:?} {how}: published although the link was cut");
-                    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
-                    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)), "{step:?} {how}: a whole package");
-                    s.delete(&r.server_id);
+                    s.whole_then_delete(&r, &format!("{step:?} {how}"));
                 }
             }
             assert_eq!(server_state(), before, "{step:?} {how}: something was left on the server");
@@ -297,9 +302,7 @@ fn an_unexpected_page_at_each_step_is_named_and_leaves_nothing() {
                 // may be a re-read): the publication must then be whole.
                 Ok(r) => {
                     eprintln!("{step:?} page at request {nth}: recovered, published whole as {}", r.server_id);
-                    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
-                    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)), "{step:?} {nth}");
-                    s.delete(&r.server_id);
+                    s.whole_then_delete(&r, &format!("{step:?} {nth}"));
                 }
             }
             assert_eq!(server_state(), before, "{step:?} {nth}: something was left");
@@ -331,9 +334,8 @@ fn a_fragment_setting_changed_by_another_computer_mid_publish_gets_the_package_c
     let r = s.publish(&meddle, &CancelToken::new()).unwrap_or_else(|e| panic!("{e}"));
     assert!(meddled.load(std::sync::atomic::Ordering::SeqCst));
     assert!(r.fragment_note.contains("Cut 1 time(s) again"), "{}", r.fragment_note);
-    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(&r.server_id).join("info")).unwrap();
-    assert!(served.contains(&format!("FRAGS=\"{}\"", r.fragments)) && r.fragments == 4, "{served}");
-    s.delete(&r.server_id);
+    assert_eq!(r.fragments, 4);
+    s.whole_then_delete(&r, "recut");
     // The first, wrongly cut package was deleted. The setting is what the other computer left (the studio puts back
     // what it found before its second cut).
     let after = server_state();

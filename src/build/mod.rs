@@ -433,7 +433,6 @@ fn as_built(project: &Project) -> Manifest {
     m
 }
 
-/// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.
 /// A build in progress holds an OS lock on `<staging>.lock` beside its staging folder. A build killed midway (power
 /// cut, `kill -9`) leaves the folder, but the OS releases the lock: the next build in that output folder takes
 /// the lock, so knows the owner is gone, and removes what it left.
@@ -483,6 +482,7 @@ fn clean_interrupted(out_dir: &Path) {
     }
 }
 
+/// Moves the finished staging folder to its final name; with `replace`, swaps out the old one.
 fn publish_dir(staging: tempfile::TempDir, final_dir: &Path, replace: bool) -> Result<(), BuildError> {
     let out_err = |e: io::Error| BuildError::Output { path: final_dir.to_path_buf(), source: e };
     set_dir_mode(staging.path()).map_err(out_err)?;

@@ -46,7 +46,7 @@ pub fn read(path: &Path) -> Result<(MsiKind, MsiInfo), MsiError> {
 }
 
 fn read_inner(path: &Path) -> std::io::Result<(MsiKind, MsiInfo)> {
-    check_summary(path)?;
+    check_claimed_lengths(path)?;
     let mut pkg = msi::open(path)?;
     let kind = match pkg.package_type() {
         msi::PackageType::Installer => MsiKind::Msi,
@@ -77,10 +77,11 @@ fn read_inner(path: &Path) -> std::io::Result<(MsiKind, MsiInfo)> {
     Ok((kind, info))
 }
 
-/// The msi crate reserves memory for a summary-information string from the length the file claims, before
-/// reading it: a damaged or hostile file claiming 4 GiB made it reserve 4 GiB (found by the `installers`
-/// fuzzer). The summary stream is walked here first, and every string must fit inside the stream.
-fn check_summary(path: &Path) -> std::io::Result<()> {
+/// The msi crate reserves memory from the lengths the file claims before reading what they describe: a damaged or
+/// hostile file claiming 4 to 6 GiB made it reserve that much (found by the `installers` fuzzer). Those lengths are
+/// checked here first: every stream must fit in the file, every summary-information string in its stream, and the
+/// string pool's strings in the string data.
+fn check_claimed_lengths(path: &Path) -> std::io::Result<()> {
     use std::io::Read;
     let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     let mut comp = cfb::open(path)?;
