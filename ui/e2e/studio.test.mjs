@@ -152,4 +152,107 @@ describe("OCS Package Studio window", () => {
     assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], []);
     await shot("error.png");
   });
+
+  // The bad-input matrix, in the window: each folder is refused with a French headline, the core's message naming
+  // the path at fault, and nothing written. The same rows are tested through the CLI in tests/bad_input.rs.
+  it("names every bad input of the matrix in French and writes nothing", async () => {
+    const script = { "install.bat": "@echo off\r\necho ok\r\n" };
+    const cases = [
+      {
+        name: "Noms Windows",
+        make: (dir) => {
+          for (const f of ["con.txt", "a:b.txt", "fin.", "Lisez-moi.txt", "LISEZ-MOI.txt"]) fs.writeFileSync(path.join(dir, f), "x");
+        },
+        code: "windows_paths",
+        headline: /Des noms de fichiers ne pourront pas être décompressés sur les PC Windows/,
+        parts: ["con.txt", "a:b.txt", "fin.", "Lisez-moi.txt", "LISEZ-MOI.txt"],
+        keep: true,
+      },
+      {
+        name: "Lien en boucle",
+        make: (dir) => {
+          fs.mkdirSync(path.join(dir, "sous"));
+          fs.symlinkSync("..", path.join(dir, "sous/haut"));
+        },
+        code: "source",
+        headline: /Le dossier de l'application ne peut pas être empaqueté/,
+        parts: ["sous/haut", "remove the link or exclude it"],
+      },
+      {
+        name: "Lien mort",
+        make: (dir) => fs.symlinkSync("absent/setup.msi", path.join(dir, "setup.msi")),
+        code: "source",
+        headline: /Le dossier de l'application ne peut pas être empaqueté/,
+        parts: ["setup.msi", "does not exist"],
+      },
+      {
+        name: "Tube nommé",
+        make: (dir) => assert.equal(spawnSync("mkfifo", [path.join(dir, "tube")]).status, 0),
+        code: "source",
+        headline: /Le dossier de l'application ne peut pas être empaqueté/,
+        parts: ["tube", "is a named pipe, not a file"],
+      },
+      {
+        name: "Manifeste faux",
+        make: (dir) =>
+          fs.writeFileSync(
+            path.join(dir, "package.toml"),
+            '[package]\nname = "Manifeste faux"\nversion = "1.0"\nprority = 5\n\n[action]\nkind = "launch"\nfile = "install.bat"\n',
+          ),
+        code: "manifest",
+        headline: /Le manifeste \(package\.toml\) ou un réglage est invalide/,
+        parts: ["package.toml", "line 4", "unknown field `prority`"],
+      },
+    ];
+    for (const c of cases) {
+      const folder = appFolder(c.name, script);
+      c.make(folder);
+      const out = path.join(work, `out-${c.name}`);
+      const before = await driver.findElements(By.id("error"));
+      await dropFolder(folder);
+      if (before.length > 0) await driver.wait(until.stalenessOf(before[0]), 15000);
+      // Refused when the folder is opened, or when it is built.
+      const first = await driver.wait(async () => {
+        for (const id of ["error", "build"]) {
+          const els = await driver.findElements(By.id(id));
+          if (els.length > 0) return id;
+        }
+        return false;
+      }, 15000);
+      if (first === "build") {
+        const outInput = await driver.findElement(By.id("out-dir"));
+        await outInput.clear();
+        await outInput.sendKeys(out);
+        await driver.findElement(By.id("build")).click();
+      }
+      const box = await driver.wait(until.elementLocated(By.id("error")), 15000);
+      assert.equal(await box.getAttribute("data-code"), c.code, `${c.name}: ${await box.getText()}`);
+      const text = await box.getText();
+      assert.match(text, c.headline, c.name);
+      assert.match(text, /Détail :/, c.name);
+      for (const part of c.parts) assert.ok(text.includes(part), `${c.name}: «${part}» missing from ${text}`);
+      assert.equal((await driver.findElements(By.id("keep-build"))).length > 0, !!c.keep, `${c.name}: keep-build offered`);
+      assert.deepEqual(fs.existsSync(out) ? fs.readdirSync(out) : [], [], `${c.name}: nothing written`);
+      if (c.keep) await shot("error-windows-names.png");
+    }
+  });
+
+  it("names a damaged installer in the analysis instead of failing", async () => {
+    const folder = appFolder("Installeur abîmé", { "install.bat": "@echo off\r\n", "abîmé.msi": Buffer.alloc(4096, 7) });
+    realMsi(folder, "bon.msi", "Bon Produit", "1.0");
+    const good = fs.readFileSync(path.join(folder, "bon.msi"));
+    fs.writeFileSync(path.join(folder, "tronqué.msi"), good.subarray(0, good.length >> 1));
+    await dropFolder(folder);
+    await driver.wait(until.elementLocated(By.id("build")), 15000);
+    const installers = await driver.findElement(By.id("installers")).getText();
+    assert.match(installers, /Bon Produit · 1\.0/);
+    const warnings = await driver.findElements(By.css(".analysis-warning[data-code=unreadable_installer]"));
+    const texts = await Promise.all(warnings.map((w) => w.getText()));
+    for (const name of ["abîmé.msi", "tronqué.msi"]) {
+      const w = texts.find((t) => t.includes(name));
+      assert.ok(w, `no warning for ${name}: ${texts.join(" | ")}`);
+      assert.match(w, /Installeur illisible/);
+      assert.match(w, /download it again/);
+    }
+  });
 });

@@ -85,12 +85,21 @@ describe("Analysis screen", () => {
 
   it("comes back with the build's error, and offers to keep Windows-unsafe names", async () => {
     cmd.buildPackage.mockResolvedValueOnce(err("windows_paths", "config/a:b.ini: ':' is not allowed on Windows"));
+    // jsdom lays nothing out: record which element is brought into view.
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
     render(Analysis);
     await fireEvent.click(document.getElementById("build")!);
     await settle();
     expect(nav.screen).toBe("analysis");
-    expect(document.getElementById("error")!.textContent).toContain("Des noms de fichiers ne pourront pas être décompressés");
+    const box = document.getElementById("error")!;
+    expect(box.textContent).toContain("Des noms de fichiers ne pourront pas être décompressés");
+    // The error appears under the build button, often below the fold: it is scrolled into view, with its action.
+    expect(scrolled).toEqual([box]);
     const keep = document.getElementById("keep-build")!;
+    expect(box.contains(keep)).toBe(true);
     expect(keep.textContent).toBe("Les garder et construire quand même");
 
     cmd.buildPackage.mockResolvedValueOnce(ok(buildReport()));
