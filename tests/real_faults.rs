@@ -342,3 +342,58 @@ fn a_fragment_setting_changed_by_another_computer_mid_publish_gets_the_package_c
     assert_eq!(after.0, before.0);
     assert_eq!(after.1, before.1.replace("DOWNLOAD_RATIO_FRAG=1", "DOWNLOAD_RATIO_FRAG=2"));
 }
+
+/// Replacing a version: the link is cut while the old package's computers move to the new one. The new package is
+/// kept (published, activated) and the error says so; publishing again with `replace` finds it and finishes: the
+/// computer moves, the old package goes. Before, the second run answered "already published" and left the old
+/// package with its computers for good.
+#[test]
+#[ignore = "needs the loopback OCS server and agent: run scripts/test.sh"]
+fn a_cut_while_taking_over_the_old_version_is_finished_by_publishing_again() {
+    let _t = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = setup("replace");
+    let o = std::process::Command::new("bash").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/ocs-server/agent-run.sh")).arg("ALPHA").env("OCS_AGENT_TIMEOUT", "90").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = s.warm_up();
+    let assigned_to = |id: &str| sql(&format!("SELECT COUNT(*) FROM devices d JOIN download_enable e ON d.IVALUE=e.ID WHERE d.NAME='DOWNLOAD' AND e.FILEID='{id}'"));
+
+    // Version 1, deployed to the ALPHA computer.
+    let v1 = s.publish(&|_| {}, &CancelToken::new()).unwrap_or_else(|e| panic!("{e}"));
+    s.rt.block_on(async {
+        let c = Console::connect(&s.spec, PASSWORD).await.unwrap();
+        let req = ocs::DeployRequest { server_id: v1.server_id.clone(), filter: ocs::ComputerFilter { tag: Some("ALPHA".into()), name: None }, rule: None, dry_run: false };
+        ocs::deploy_matching(&c, &req).await.unwrap();
+    });
+    assert_eq!(assigned_to(&v1.server_id), "1");
+
+    // Version 2 under the same name, another content.
+    let app = s._t.path().join("app2");
+    write(&app.join("install.bat"), "@echo off\r\nrem v2\r\n");
+    write(&app.join("data.bin"), noise(3 << 20, 78));
+    let out = s._t.path().join("out2");
+    let r = ok_json(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--fragment-size", "1MiB", "--json"]);
+    s.dir = PathBuf::from(r["dir"].as_str().unwrap());
+    s.opts.replace = true;
+    // The same second as version 1 would give the same package ID.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    let e = s.publish(&arm_at(&s.proxy, Some(PublishStepKind::Replace), Fault::CutAt), &CancelToken::new()).unwrap_err();
+    assert!(s.proxy.fired());
+    assert_names_step(&e, PublishStepKind::Replace);
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("package {} is still on the server", v1.server_id)) && msg.contains("publish again, replacing"), "{msg}");
+    let v2 = sql(&format!("SELECT FILEID FROM download_enable WHERE FILEID<>'{}' AND INFO_LOC LIKE 'localhost%' ORDER BY FILEID DESC LIMIT 1", v1.server_id));
+    assert!(msg.contains(&format!("package {v2} is published and activated")), "{msg}");
+    assert_eq!(assigned_to(&v1.server_id), "1", "the old version keeps its computer");
+
+    // Publishing again finishes: nothing uploaded, the computer moved, the old version deleted.
+    let again = s.publish(&|_| {}, &CancelToken::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.already_published);
+    assert_eq!(again.server_id, v2);
+    assert_eq!(again.replaced, vec![v1.server_id.clone()]);
+    assert_eq!(again.moved_computers, 1);
+    assert_eq!(assigned_to(&v2), "1");
+    assert!(!Path::new(DOWNLOAD).join(&v1.server_id).exists(), "the old version is deleted");
+    s.delete(&v2);
+    assert_eq!(server_state(), before);
+}

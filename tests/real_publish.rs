@@ -274,7 +274,7 @@ fn republishing_is_idempotent_and_replace_moves_the_computers() {
     let r = ocs_ok(&["publish", v2.to_str().unwrap(), "--name", &name, "--replace", "--json"]);
     let id2 = r["server_id"].as_str().unwrap().to_string();
     assert_ne!(id2, id1);
-    assert_eq!(r["replaced"], id1.as_str());
+    assert_eq!(r["replaced"], serde_json::json!([id1]));
     assert_eq!(r["moved_computers"], 1);
     ocs_err(&["stats", &id1, "--json"], "no_such_package");
     let st = ocs_ok(&["stats", &id2, "--json"]);

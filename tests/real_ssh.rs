@@ -715,7 +715,7 @@ fn a_direct_publication_replaces_a_console_one_and_takes_its_computers() {
     let id2 = r["server_id"].as_str().unwrap().to_string();
     assert_ne!(id1, id2);
     assert!(r["direct"].as_str().is_some(), "{r}");
-    assert_eq!(r["replaced"], id1.as_str(), "{r}");
+    assert_eq!(r["replaced"], serde_json::json!([id1]), "{r}");
     assert_eq!(r["moved_computers"], 1, "{r}");
     let steps: Vec<&str> = r["steps"].as_array().unwrap().iter().map(|x| x["step"].as_str().unwrap()).collect();
     assert_eq!(steps, ["verify", "upload-limit", "existing", "direct-copy", "check-served", "activate", "replace"], "{r}");

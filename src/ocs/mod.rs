@@ -127,6 +127,13 @@ pub enum OcsError {
     Database { step: String, detail: String },
     #[error("cancelled")]
     Cancelled,
+    /// Taking over an old package stopped after the new one was published and activated: the new one is kept (it
+    /// may already hold some of the old one's computers), and publishing again finishes the take-over.
+    #[error(
+        "{source} — package {server_id} is published and activated, but package {old} is still on the server: publish \
+         again, replacing, to finish moving its computers and delete it"
+    )]
+    Unfinished { server_id: String, old: String, source: Box<OcsError> },
     /// A failure inside a step of publishing or deploying, named for the admin; the code stays the cause's.
     #[error("{what} stopped while {doing}: {source}")]
     During { what: &'static str, doing: &'static str, source: Box<OcsError> },
@@ -162,7 +169,7 @@ impl OcsError {
             OcsError::Ssh(e) => e.code(),
             OcsError::Database { .. } => crate::ErrorCode::Database,
             OcsError::Cancelled => crate::ErrorCode::Cancelled,
-            OcsError::During { source, .. } => source.code(),
+            OcsError::During { source, .. } | OcsError::Unfinished { source, .. } => source.code(),
         }
     }
 
@@ -186,7 +193,7 @@ impl OcsError {
     /// The cause, without the step it happened in.
     pub fn cause(&self) -> &OcsError {
         match self {
-            OcsError::During { source, .. } => source.cause(),
+            OcsError::During { source, .. } | OcsError::Unfinished { source, .. } => source.cause(),
             e => e,
         }
     }

@@ -310,8 +310,9 @@ pub struct PublishReport {
     pub console: String,
     /// True when the same package was already there: nothing was uploaded.
     pub already_published: bool,
-    /// The package this one replaced (its computers moved over, then deleted).
-    pub replaced: Option<String>,
+    /// The packages of the same name this one replaced (their computers moved over, then deleted): the previous
+    /// version, or more than one when the console held several.
+    pub replaced: Vec<String>,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub moved_computers: usize,
     #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -529,48 +530,58 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
 
     // 3. Same name already there: identical → nothing to do; different → only with `replace`.
     steps.start(Stage::Checking, PublishStepKind::Existing);
-    let mut replaced = None;
     let listed = package_list(c, "").await?;
     // The ids on the server just before the first upload (read again before a retry).
     let mut before: Vec<String> = listed.iter().map(|p| p.server_id.clone()).collect();
+    // This very package, already published and activated; the other packages of that name.
+    let mut published: Option<(String, super::stats::Activation)> = None;
+    let mut others = Vec::new();
     for p in listed.into_iter().filter(|p| same_name(&p.name, &name)) {
         let same = match fetch_info(c, &info_loc, &p.server_id).await {
             Ok(served) => differences(&local.info, &served).is_empty() && served.get("FRAGS").is_some(),
             Err(_) => false,
         };
-        if same {
-            let acts = activations(c, &p.server_id).await?;
-            if let Some(a) = acts.first() {
-                steps.done(PublishStepKind::Existing, StepDetail::AlreadyPublished { server_id: p.server_id.clone() });
-                return Ok(PublishReport {
-                    server_id: p.server_id.clone(),
-                    enable_id: a.enable_id.clone(),
-                    name,
-                    console: c.version.to_string(),
-                    already_published: true,
-                    replaced: None,
-                    moved_computers: 0,
-                    archive_size: local.size,
-                    digest: local.get("DIGEST").to_string(),
-                    fragments: local.fragments.len(),
-                    fragment_note: String::new(),
-                    fragment_ratio_mib: None,
-                    fragment_setting_changed: false,
-                    upload_limit: limit,
-                    info_url: format!("https://{}/{}/info", a.info_loc, p.server_id),
-                    fragment_url: None,
-                    direct: None,
-                    steps: std::mem::take(&mut steps.list),
-                    duration_ms: started.elapsed().as_millis() as u64,
-                });
+        if same && published.is_none() {
+            if let Some(a) = activations(c, &p.server_id).await?.into_iter().next() {
+                published = Some((p.server_id, a));
+                continue;
             }
         }
-        if !opts.replace {
-            return Err(OcsError::NameTaken { name, server_id: p.server_id });
-        }
-        replaced = Some(p.server_id);
+        others.push(p.server_id);
     }
-    steps.done(PublishStepKind::Existing, match &replaced {
+    if let Some((server_id, a)) = published {
+        // Published by an earlier run. With `replace`, that run stopped while taking over the old packages of this
+        // name: finish it now.
+        let replaced = if opts.replace { others } else { Vec::new() };
+        steps.done(PublishStepKind::Existing, StepDetail::AlreadyPublished { server_id: server_id.clone() });
+        let moved = take_over(c, &server_id, &replaced, steps).await?;
+        return Ok(PublishReport {
+            server_id: server_id.clone(),
+            enable_id: a.enable_id,
+            name,
+            console: c.version.to_string(),
+            already_published: true,
+            replaced,
+            moved_computers: moved,
+            archive_size: local.size,
+            digest: local.get("DIGEST").to_string(),
+            fragments: local.fragments.len(),
+            fragment_note: String::new(),
+            fragment_ratio_mib: None,
+            fragment_setting_changed: false,
+            upload_limit: limit,
+            info_url: format!("https://{}/{}/info", a.info_loc, server_id),
+            fragment_url: None,
+            direct: None,
+            steps: std::mem::take(&mut steps.list),
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+    }
+    if let (false, Some(taken)) = (opts.replace, others.first()) {
+        return Err(OcsError::NameTaken { name, server_id: taken.clone() });
+    }
+    let replaced = others;
+    steps.done(PublishStepKind::Existing, match replaced.first() {
         Some(id) => StepDetail::Replaces { server_id: id.clone() },
         None => StepDetail::NameFree,
     });
@@ -655,21 +666,7 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
     };
 
     // 5. An update takes over the old package's computers, then the old one goes.
-    let mut moved = 0;
-    if let Some(old) = &replaced {
-        steps.start(Stage::Activating, PublishStepKind::Replace);
-        let old_stats = stats(c, old).await?;
-        let computers: Vec<deploy::Computer> = old_stats
-            .machines
-            .iter()
-            .map(|m| deploy::Computer { id: m.id.clone(), name: m.name.clone(), tag: m.tag.clone(), last_contact: String::new(), os: String::new() })
-            .collect();
-        if !computers.is_empty() {
-            moved = deploy::affect(c, &server_id, &computers).await?.assigned.len();
-        }
-        delete(c, old).await?;
-        steps.done(PublishStepKind::Replace, StepDetail::Replaced { moved, old: old.clone() });
-    }
+    let moved = take_over(c, &server_id, &replaced, steps).await?;
     progress.report(Progress { stage: Stage::Done, done: local.size, total: local.size, current: None });
     tracing::info!(server_id, name, ms = started.elapsed().as_millis() as u64, "package published and activated");
     Ok(PublishReport {
@@ -693,6 +690,32 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
         steps: std::mem::take(&mut steps.list),
         duration_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// Moves the computers of each `old` package to `server_id`, then deletes it. Returns how many computers moved.
+/// When it stops, the new package stays (published, activated, perhaps with some computers already): publishing
+/// again with `replace` finds it and finishes.
+async fn take_over(c: &Console, server_id: &str, olds: &[String], steps: &mut Steps<'_>) -> Result<usize, OcsError> {
+    let mut moved = 0;
+    for old in olds {
+        steps.start(Stage::Activating, PublishStepKind::Replace);
+        let unfinished = |e: OcsError| OcsError::Unfinished { server_id: server_id.to_string(), old: old.clone(), source: Box::new(e) };
+        let old_stats = stats(c, old).await.map_err(unfinished)?;
+        let computers: Vec<deploy::Computer> = old_stats
+            .machines
+            .iter()
+            .map(|m| deploy::Computer { id: m.id.clone(), name: m.name.clone(), tag: m.tag.clone(), last_contact: String::new(), os: String::new() })
+            .collect();
+        let mut now = 0;
+        if !computers.is_empty() {
+            let r = deploy::affect(c, server_id, &computers).await.map_err(unfinished)?;
+            now = r.assigned.len();
+        }
+        delete(c, old).await.map_err(unfinished)?;
+        moved += now;
+        steps.done(PublishStepKind::Replace, StepDetail::Replaced { moved: now, old: old.clone() });
+    }
+    Ok(moved)
 }
 
 /// After an upload that created package `id`: `None` when it is ours alone; `Some(ours)` when another upload shared

@@ -380,8 +380,6 @@ mod tests {
         assert!(e.to_string().contains("absolute path"), "{e}");
     }
 
-    use super::*;
-
     #[test]
     fn list_lines_in_every_form() {
         let text = "# relais DRAAF\n\nrelay-a.example.org\nocs@relay-b:2222 /srv/dl relay-b.example.org/download # b\nroot@10.0.0.3:/var/www/download\nname=lim u@[::1]:2200 /d https://[::1]:8443/download/\n";

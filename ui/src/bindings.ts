@@ -1381,8 +1381,11 @@ export type PublishReport_Deserialize = {
 	console: string,
 	/**  True when the same package was already there: nothing was uploaded. */
 	already_published: boolean,
-	/**  The package this one replaced (its computers moved over, then deleted). */
-	replaced?: string | null,
+	/**
+	 *  The packages of the same name this one replaced (their computers moved over, then deleted): the previous
+	 *  version, or more than one when the console held several.
+	 */
+	replaced: string[],
 	moved_computers: number,
 	archive_size: number,
 	digest: string,
@@ -1410,8 +1413,11 @@ export type PublishReport_Serialize = {
 	console: string,
 	/**  True when the same package was already there: nothing was uploaded. */
 	already_published: boolean,
-	/**  The package this one replaced (its computers moved over, then deleted). */
-	replaced: string | null,
+	/**
+	 *  The packages of the same name this one replaced (their computers moved over, then deleted): the previous
+	 *  version, or more than one when the console held several.
+	 */
+	replaced: string[],
 	moved_computers: number,
 	archive_size: number,
 	digest: string,

@@ -169,6 +169,7 @@ pub struct PublishArgs {
     #[arg(long)]
     fragment_location: Option<String>,
     /// If a different package of that name exists: publish, move its computers to the new one, delete the old one
+    /// (run again, it finishes a take-over that stopped)
     #[arg(long)]
     replace: bool,
     /// Publish over SSH (needs --ssh) even when the console would take the upload; without it, only a package above the
@@ -337,12 +338,12 @@ pub fn publish(a: PublishArgs) -> Result<ExitCode, Failure> {
         if !r.fragment_note.is_empty() {
             outln!("  fragments: {}", r.fragment_note);
         }
-        if let Some(old) = &r.replaced {
-            outln!("  replaced package {old}: {} computer(s) moved to the new one, the old one deleted", r.moved_computers);
-        }
         for s in &r.steps {
             outln!("  {:>6} ms  {:<16} {}", s.ms, s.step.as_str(), s.detail.english());
         }
+    }
+    if !r.replaced.is_empty() {
+        outln!("  replaced package(s) {}: {} computer(s) moved to the new one, the old one(s) deleted", r.replaced.join(", "), r.moved_computers);
     }
     outln!("{}", r.server_id);
     Ok(ExitCode::SUCCESS)

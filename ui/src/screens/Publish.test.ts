@@ -88,6 +88,16 @@ describe("Publish screen", () => {
     expect(input("pub-name").value).toBe("Mon Appli 2.1.0");
   });
 
+  it("names the packages a replacing publication took over, also when it finished an earlier run's", async () => {
+    server.session = session();
+    cmd.publishPackage.mockResolvedValueOnce(ok(publishReport({ already_published: true, replaced: ["1796018600", "1796018650"], moved_computers: 3 })));
+    render(Publish);
+    await fireEvent.click(document.getElementById("publish")!);
+    await settle();
+    expect(document.querySelector("#published .ok")!.textContent).toBe("Déjà publié à l'identique sous cet identifiant : rien n'a été envoyé.");
+    expect(document.getElementById("replaced")!.textContent).toBe("1796018600, 1796018650 (3 ordinateur(s) repris)");
+  });
+
   it("goes on to the deployment and the results of the published package", async () => {
     server.session = session();
     render(Publish);

@@ -256,7 +256,7 @@ export function publishReport(over: Partial<PublishReport_Serialize> = {}): Publ
     name: "Mon Appli 2.1.0",
     console: "2.11.1",
     already_published: false,
-    replaced: null,
+    replaced: [],
     moved_computers: 0,
     archive_size: 3482,
     digest: "6a6e38904e01a1dcddfc0e2758e4e517",
