@@ -60,10 +60,14 @@ error_codes! {
     Keyring => "keyring",
     Forbidden => "forbidden",
     UploadTooLarge => "upload_too_large",
+    /// The console would give the package another digest than the one it was built and verified with.
+    ConsoleDigest => "console_digest",
     ConsoleError => "console_error",
     ConsoleUnexpected => "console_unexpected",
     NameTaken => "name_taken",
     ServerMismatch => "server_mismatch",
+    /// What the server serves for a package cannot be imported (broken, or unsafe to unpack).
+    Unimportable => "unimportable",
     NotServed => "not_served",
     NoSuchPackage => "no_such_package",
     NotActivated => "not_activated",

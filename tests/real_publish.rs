@@ -425,3 +425,112 @@ fn quotes_and_ampersands_survive_the_console_in_a_command_only_package() {
     assert_eq!(std::fs::read_to_string(&marker).unwrap(), "a & b <c>\n");
     ocs_ok(&["delete", &id, "--json"]);
 }
+
+/// Both console flows compute an MD5 digest in hexadecimal themselves: a package built with another digest is
+/// refused before anything is sent (it used to be uploaded, found different on the server, taken for another
+/// upload's and retried three times, ending in a message about package IDs), and goes out directly over SSH.
+#[test]
+#[ignore = "needs the loopback OCS server: run scripts/test.sh"]
+fn a_package_with_another_digest_than_the_consoles_is_refused_before_sending() {
+    let _t = turn();
+    let t = tempfile::tempdir().unwrap();
+    let before = server_state();
+    for (what, flags) in [("sha256", vec!["--digest", "sha256"]), ("base64", vec!["--base64"])] {
+        let mut args = vec!["--name", "Empreinte", "--version", what];
+        args.extend(flags);
+        let (dir, _) = build(t.path(), what, 0, 10_000, &args);
+        let msg = ocs_err(&["publish", dir.to_str().unwrap(), "--json"], "console_digest");
+        assert!(msg.contains("MD5 in hexadecimal") && msg.contains("directly over SSH") && msg.contains("Nothing was sent"), "{msg}");
+        assert!(msg.contains("--digest md5") && msg.contains("--direct"), "the CLI names its flags: {msg}");
+        assert_eq!(server_state(), before, "{what}: nothing sent");
+    }
+}
+
+/// A hostile server: a published package's files are replaced on the server by archives whose entries would escape
+/// their folder (zip and tar.gz: `..`, an absolute path, a link then a file through it), with an `info` whose digest
+/// matches, as a compromised server would serve them. Importing each is refused with the entry named; nothing is
+/// written outside the import folder, and no half-imported package is left in it.
+#[test]
+#[ignore = "needs the loopback OCS server: run scripts/test.sh"]
+fn importing_from_a_server_that_serves_escaping_archives_writes_nothing() {
+    use md5::Digest;
+    use std::io::Write;
+    let _t = turn();
+    let t = tempfile::tempdir().unwrap();
+    let (dir, _) = build(t.path(), "hostile", 0, 10_000, &["--name", "Hostile", "--version", &unique()]);
+    let id = ocs_ok(&["publish", dir.to_str().unwrap(), "--json"])["server_id"].as_str().unwrap().to_string();
+    let served = Path::new(DOWNLOAD).join(&id);
+    let original_info = std::fs::read_to_string(served.join("info")).unwrap();
+
+    let zip_of = |entries: &[&str]| {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for name in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(b"owned").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    let targz_of = |entries: &[(&str, Option<&str>)]| {
+        let mut b = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        for (name, link) in entries {
+            let mut h = tar::Header::new_gnu();
+            match link {
+                Some(to) => {
+                    h.set_entry_type(tar::EntryType::Symlink);
+                    h.set_size(0);
+                    h.set_mode(0o777);
+                    b.append_link(&mut h, name, to).unwrap();
+                }
+                None => {
+                    h.set_size(5);
+                    h.set_mode(0o644);
+                    // append_data refuses `..`: write the raw name, as a hostile tool would.
+                    let bytes = name.as_bytes();
+                    h.as_old_mut().name[..bytes.len()].copy_from_slice(bytes);
+                    h.set_cksum();
+                    b.append(&h, &b"owned"[..]).unwrap();
+                }
+            }
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    };
+    let outside = t.path().join("escaped.txt");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("zip ..", zip_of(&["install.sh", "../escaped.txt"]), "../escaped.txt"),
+        ("zip absolute", zip_of(&["install.sh", outside.to_str().unwrap()]), outside.to_str().unwrap()),
+        ("tar.gz ..", targz_of(&[("install.sh", None), ("../escaped.txt", None)]), "../escaped.txt"),
+        ("tar.gz link", targz_of(&[("lien", Some(t.path().to_str().unwrap())), ("lien/escaped.txt", None)]), "lien"),
+    ];
+    let out = t.path().join("imports");
+    for (what, archive, entry) in &cases {
+        // Served as one fragment, with an info whose digest and fragment count match it.
+        for f in std::fs::read_dir(&served).unwrap() {
+            let f = f.unwrap().path();
+            if f.file_name().unwrap() != "info" {
+                std::fs::remove_file(f).unwrap();
+            }
+        }
+        std::fs::write(served.join(format!("{id}-1")), archive).unwrap();
+        let digest = format!("{:x}", md5::Md5::digest(archive));
+        let info = set_attr(&set_attr(&original_info, "DIGEST", &digest), "FRAGS", "1");
+        std::fs::write(served.join("info"), info).unwrap();
+
+        let msg = ocs_err(&["import", &id, "--out", out.to_str().unwrap(), "--json"], "unimportable");
+        assert!(msg.contains(entry), "{what}: the entry is named: {msg}");
+        assert!(msg.contains("refused") || msg.contains("only files and folders"), "{what}: {msg}");
+        assert!(msg.starts_with(&format!("package {id} on the server cannot be imported")) && msg.ends_with("Nothing was written"), "{what}: {msg}");
+        assert!(!outside.exists(), "{what}: written outside the import folder");
+        let left: Vec<_> = std::fs::read_dir(&out).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
+        assert!(left.is_empty(), "{what}: left in the import folder: {left:?}");
+    }
+    // The server's own files back, then deleted with the package.
+    std::fs::write(served.join("info"), &original_info).unwrap();
+    delete_on_test_server(&id);
+}
+
+/// `KEY="value"` of an info text, with `value` in its place.
+fn set_attr(info: &str, key: &str, value: &str) -> String {
+    let start = info.find(&format!(" {key}=\"")).unwrap_or_else(|| panic!("{key} in {info}")) + key.len() + 3;
+    let end = start + info[start..].find('"').unwrap();
+    format!("{}{value}{}", &info[..start], &info[end..])
+}

@@ -50,7 +50,7 @@ pub struct ImportOutput {
 }
 
 fn bad(server_id: &str, detail: impl Into<String>) -> OcsError {
-    OcsError::Mismatch { server_id: server_id.to_string(), detail: detail.into() }
+    OcsError::Unimportable { server_id: server_id.to_string(), detail: detail.into() }
 }
 
 /// Reverses the agent HTML of a notification text into what the admin typed (`<br>` back to line breaks,

@@ -87,6 +87,13 @@ pub enum OcsError {
          above {size}; or split the application into several smaller packages"
     )]
     UploadTooLarge { size: crate::ByteSize, limit: crate::ByteSize, assumed: &'static str },
+    #[error(
+        "this package's digest is {algo} in {encoding}, but the console computes MD5 in hexadecimal for every package \
+         it builds: agents would be given another digest than the one built and verified here. Build it again with the \
+         MD5 digest in hexadecimal (the default), or publish it directly over SSH, which keeps the package as built. \
+         Nothing was sent"
+    )]
+    ConsoleDigest { algo: String, encoding: String },
     #[error("the console rejected the request to {page}: {message}")]
     Console { page: String, message: String },
     #[error("the console answered {page} with something unexpected ({detail}); it may be a version the studio does not know (seen: {version})")]
@@ -95,6 +102,8 @@ pub enum OcsError {
     NameTaken { name: String, server_id: String },
     #[error("the server does not hold what was sent for package {server_id}: {detail}. The package was removed from the server again")]
     Mismatch { server_id: String, detail: String },
+    #[error("package {server_id} on the server cannot be imported: {detail}. Nothing was written")]
+    Unimportable { server_id: String, detail: String },
     #[error("the package files are not served at {url}: {detail}. Check the HTTPS/file server addresses (agents fetch https://<address>/<id>/info) and the web server's /download alias; nothing was activated")]
     NotServed { url: String, detail: String },
     #[error("package {0} does not exist on the server (or was deleted); look it up in the server's package list")]
@@ -153,10 +162,12 @@ impl OcsError {
             OcsError::Keyring(_) => crate::ErrorCode::Keyring,
             OcsError::Forbidden { .. } => crate::ErrorCode::Forbidden,
             OcsError::UploadTooLarge { .. } => crate::ErrorCode::UploadTooLarge,
+            OcsError::ConsoleDigest { .. } => crate::ErrorCode::ConsoleDigest,
             OcsError::Console { .. } => crate::ErrorCode::ConsoleError,
             OcsError::Unexpected { .. } => crate::ErrorCode::ConsoleUnexpected,
             OcsError::NameTaken { .. } => crate::ErrorCode::NameTaken,
             OcsError::Mismatch { .. } => crate::ErrorCode::ServerMismatch,
+            OcsError::Unimportable { .. } => crate::ErrorCode::Unimportable,
             OcsError::NotServed { .. } => crate::ErrorCode::NotServed,
             OcsError::NoSuchPackage(_) => crate::ErrorCode::NoSuchPackage,
             OcsError::NoComputers { .. } => crate::ErrorCode::NoComputers,

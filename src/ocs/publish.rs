@@ -508,6 +508,10 @@ async fn publish_steps(c: &Console, dir: &Path, opts: &PublishOptions, steps: &m
         )));
     }
 
+    if !opts.direct && local.size > 0 {
+        console_keeps_digest(&local)?;
+    }
+
     // 2. The upload limit, before uploading.
     steps.start(Stage::Checking, PublishStepKind::UploadLimit);
     let ssh_spec = c.spec().ssh.clone();
@@ -1135,6 +1139,19 @@ pub(crate) fn created_id(p: &Page) -> Option<String> {
         let id: String = t[i..].chars().take_while(char::is_ascii_digit).collect();
         (!id.is_empty()).then_some(id)
     })
+}
+
+/// Both console flows compute the digest themselves, always MD5 in hexadecimal (the 2.9+ wizard offers no choice;
+/// the studio sends that to 2.8): a package built with another digest would come out of the console with another
+/// `info` than the one built and verified here.
+fn console_keeps_digest(local: &Local) -> Result<(), OcsError> {
+    let (algo, encoding) = (local.get("DIGEST_ALGO"), local.get("DIGEST_ENCODE"));
+    let md5 = crate::digest::DigestAlgo::from_info(algo) == Some(crate::digest::DigestAlgo::Md5);
+    let hexa = crate::digest::DigestEncoding::from_info(encoding) == Some(crate::digest::DigestEncoding::Hexa);
+    if md5 && hexa {
+        return Ok(());
+    }
+    Err(OcsError::ConsoleDigest { algo: algo.to_string(), encoding: encoding.to_string() })
 }
 
 /// The 2.8 builder escapes every value once itself (and notification texts twice): only texts without

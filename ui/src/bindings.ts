@@ -556,7 +556,11 @@ export type ErrorCode =
 /**  The notification text library cannot be read or written. */
 "texts" | 
 /**  The fragment plan cannot be computed. */
-"plan" | "cancelled" | "bad_url" | "insecure_http" | "unreachable" | "tls" | "not_a_console" | "login_refused" | "no_password" | "keyring" | "forbidden" | "upload_too_large" | "console_error" | "console_unexpected" | "name_taken" | "server_mismatch" | "not_served" | "no_such_package" | "not_activated" | "priority_above_period" | "ring_gate" | 
+"plan" | "cancelled" | "bad_url" | "insecure_http" | "unreachable" | "tls" | "not_a_console" | "login_refused" | "no_password" | "keyring" | "forbidden" | "upload_too_large" | 
+/**  The console would give the package another digest than the one it was built and verified with. */
+"console_digest" | "console_error" | "console_unexpected" | "name_taken" | "server_mismatch" | 
+/**  What the server serves for a package cannot be imported (broken, or unsafe to unpack). */
+"unimportable" | "not_served" | "no_such_package" | "not_activated" | "priority_above_period" | "ring_gate" | 
 /**  The studio refused a value before sending anything. */
 "refused" | 
 /**  The built package cannot be read. */

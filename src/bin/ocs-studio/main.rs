@@ -343,6 +343,7 @@ fn cli_hint(code: &str) -> Option<&'static str> {
         "zip64" => "--os linux for Linux/macOS agents, or --allow-zip64",
         "no_password" => "ocs-studio login --server URL --user NAME",
         "name_taken" => "--replace publishes it as the replacement",
+        "console_digest" => "build with --digest md5 and without --base64, or publish with --direct and --ssh",
         "no_such_package" => "ocs-studio stats --list",
         "tls" => "--ca FILE",
         "insecure_http" => "--allow-http",
