@@ -296,7 +296,7 @@ const fr = {
     httpsHelp: "Le fichier info est toujours récupéré en HTTPS ; cette case ne concerne que les fragments.",
     digest: "Algorithme d'empreinte",
     base64: "Empreinte en Base64",
-    base64Help: "Déconseillé : Hexa est le format habituel des agents.",
+    base64Help: "La console recalcule l'empreinte en MD5 hexadécimal : tout autre choix ne se publie que directement par SSH. Hexa est le format habituel des agents.",
     checkOk: "✔ Réglages valides.",
     warnings: {
       // The folder.
@@ -963,7 +963,7 @@ const en: Dict = {
     httpsHelp: "The info file is always fetched over HTTPS; this box is about the fragments only.",
     digest: "Digest algorithm",
     base64: "Digest in Base64",
-    base64Help: "Not recommended: Hexa is the agents' usual format.",
+    base64Help: "The console recomputes the digest as MD5 in hexadecimal: any other choice can only be published directly over SSH. Hexa is the agents' usual format.",
     checkOk: "✔ Settings are valid.",
     warnings: {
       case_collision: "Names that differ only by case",
