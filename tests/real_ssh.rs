@@ -418,6 +418,39 @@ fn direct_publishing_takes_a_free_id_and_leaves_nothing_when_the_server_does_not
     assert_eq!(names(Path::new(DOWNLOAD)), before, "no folder left, not even a staging one");
 }
 
+/// The console recomputes every digest as MD5 in hexadecimal and so refuses a package built with another
+/// (tests/real_publish.rs); published directly, the package keeps its own, and the read-back checks it.
+#[test]
+#[ignore = "needs the loopback SSH servers and console: run scripts/test.sh"]
+fn a_package_with_its_own_digest_goes_out_directly_as_built() {
+    let _t = turn();
+    let s = Studio::new();
+    let t = tempfile::tempdir().unwrap();
+    s.trust(&target("ocs"), "ocs");
+    let app = t.path().join("app");
+    write(&app.join("install.sh"), "#!/bin/sh\n");
+    random_file(&app.join("payload/data.bin"), 300_000);
+    let out = t.path().join("out");
+    let u = format!("{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros());
+    let b = s.ok(&["build", app.to_str().unwrap(), "--out", out.to_str().unwrap(), "--action", "execute", "--command", "sh install.sh", "--name", "Empreinte", "--version", &u, "--digest", "sha256", "--base64", "--json"]);
+    let dir = b["dir"].as_str().unwrap();
+    let p = s.console(&["publish", dir, "--direct", "--ssh", &target("ocs"), "--ssh-key", &key(), "--json"]);
+    let id = p["server_id"].as_str().unwrap();
+    let served = std::fs::read_to_string(Path::new(DOWNLOAD).join(id).join("info")).unwrap();
+    assert!(served.contains("DIGEST_ALGO=\"SHA256\"") && served.contains("DIGEST_ENCODE=\"Base64\""), "{served}");
+    assert!(served.contains(&format!("DIGEST=\"{}\"", b["digest"].as_str().unwrap())), "{served}\n{b}");
+    assert_eq!(p["digest"], b["digest"]);
+    // A redistribution server checks the same digest after its copy.
+    s.trust(&target("relay1"), "relay1");
+    s.ok(&["relay", "add", "relay1", &target("relay1"), "--dir", relay_dir("relay1").to_str().unwrap(), "--url", "localhost/relay1/download", "--key", &key(), "--json"]);
+    let r = s.ok(&["relay", "copy", dir, "--id", id, "--json"]);
+    assert_eq!(r["copy"]["results"][0]["status"], "copied", "{r}");
+    assert_eq!(std::fs::read_to_string(relay_dir("relay1").join(id).join("info")).unwrap(), served);
+    s.ok(&["relay", "delete", id, "--json"]);
+    assert!(!relay_dir("relay1").join(id).exists());
+    delete_on_test_server(id);
+}
+
 #[test]
 #[ignore = "needs the loopback SSH servers: run scripts/test.sh"]
 fn a_full_disk_is_reported_and_leaves_nothing() {

@@ -269,13 +269,19 @@ pub(crate) async fn transport_error(spec: &ServerSpec, url: &str, e: reqwest::Er
     }
     if url.starts_with("https://") && tls::is_tls_error(&e) {
         let host = Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
-        let cert = match http_client(spec, true) {
-            Ok(c) => match c.get(url).send().await {
-                Ok(r) => r.extensions().get::<reqwest::tls::TlsInfo>().and_then(|i| i.peer_certificate()).and_then(|der| tls::describe(der, &host)),
-                Err(_) => None,
-            },
-            Err(_) => None,
-        };
+        let mut cert = None;
+        if let Ok(c) = http_client(spec, true) {
+            // This second handshake is sometimes dropped (seen with Windows' TLS stack under Wine): up to 3 tries.
+            for attempt in 1..=3 {
+                match c.get(url).send().await {
+                    Ok(r) => {
+                        cert = r.extensions().get::<reqwest::tls::TlsInfo>().and_then(|i| i.peer_certificate()).and_then(|der| tls::describe(der, &host));
+                        break;
+                    }
+                    Err(e) => tracing::debug!(attempt, error = %tls::chain(&e), "fetching the certificate to explain a TLS failure"),
+                }
+            }
+        }
         let raw = tls::chain(&e);
         tracing::debug!(error = %raw, "TLS failure as the TLS stack reported it");
         return OcsError::Tls(Box::new(TlsFailure {

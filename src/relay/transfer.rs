@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use sha2::Digest;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -363,15 +362,15 @@ pub async fn verify_digest(s: &SshSession, dir: &str, names: &[String], pkg: &Lo
         }
         hex(&h.finish())
     };
-    let encoded = match enc {
-        DigestEncoding::Hexa => hex_digest.clone(),
-        DigestEncoding::Base64 => {
-            let raw: Vec<u8> = (0..hex_digest.len() / 2).filter_map(|i| u8::from_str_radix(&hex_digest[2 * i..2 * i + 2], 16).ok()).collect();
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        }
-    };
+    // Encoded as the package's own (unpadded Base64, as agents compare it; hex in any case).
+    let raw: Vec<u8> = (0..hex_digest.len() / 2).filter_map(|i| u8::from_str_radix(&hex_digest[2 * i..2 * i + 2], 16).ok()).collect();
+    let encoded = enc.encode(&raw);
     let want = pkg.get("DIGEST");
-    if !encoded.eq_ignore_ascii_case(want) || encoded.is_empty() {
+    let same = match enc {
+        DigestEncoding::Hexa => encoded.eq_ignore_ascii_case(want),
+        DigestEncoding::Base64 => encoded == want,
+    };
+    if !same || raw.is_empty() {
         return Err(s.remote(format!("checking the package digest in {dir}"), format!("the server holds {encoded}, the package says {want}: a fragment was damaged in transit; copy again")));
     }
     Ok(())
