@@ -270,13 +270,7 @@ async fn fill(
 }
 
 fn write_error(s: &SshSession, path: &str, e: impl std::fmt::Display) -> SshError {
-    let detail = e.to_string();
-    // A cut connection shows as a closed channel or session.
-    let l = detail.to_ascii_lowercase();
-    if l.contains("closed") || l.contains("timeout") || l.contains("eof") || l.contains("disconnect") || l.contains("broken pipe") || l.contains("send") {
-        return SshError::Lost { target: s.target().to_string(), what: format!("writing {path}"), detail };
-    }
-    s.remote(format!("writing {path}"), detail)
+    s.remote(format!("writing {path}"), e)
 }
 
 /// Which fragments are in `dir` with the right size and SHA-256 (checked on the server with `sha256sum`, or by

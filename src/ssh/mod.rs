@@ -499,8 +499,13 @@ impl SshSession {
     }
 
     /// A remote-path error worded for the admin.
+    /// A failed operation on the server: a lost connection (the session closed, or the channel reports it gone or
+    /// silent) is `Lost`, which a copy retries; anything else is the server's own refusal, with a hint.
     pub fn remote(&self, what: impl Into<String>, e: impl std::fmt::Display) -> SshError {
         let detail = e.to_string();
+        if self.handle.is_closed() || is_connection_loss(&detail) {
+            return SshError::Lost { target: self.target.to_string(), what: what.into(), detail };
+        }
         let hint = if detail.contains("No space") || detail.contains("quota") {
             " (the server's disk is full: free space there, or choose another folder)"
         } else if detail.contains("Permission denied") || detail.contains("PermissionDenied") {
@@ -517,6 +522,13 @@ impl SshSession {
         }
         let _ = self.handle.disconnect(russh::Disconnect::ByApplication, "", "en").await;
     }
+}
+
+/// Whether an SSH or SFTP error's text says the link itself failed (a closed channel or session, a timeout, an
+/// end of stream, a dropped sender), rather than the server refusing the operation.
+fn is_connection_loss(detail: &str) -> bool {
+    let l = detail.to_ascii_lowercase();
+    ["closed", "timeout", "timed out", "eof", "disconnect", "broken pipe", "sender dropped", "senderror", "recverror", "connection reset"].iter().any(|k| l.contains(k))
 }
 
 /// What a command printed, and how it ended.
@@ -627,6 +639,18 @@ mod tests {
             let e = SshTarget::parse(bad, "root").unwrap_err();
             assert_eq!(e.code(), crate::ErrorCode::BadTarget, "{bad}");
             assert!(e.to_string().contains("user@host"), "{e}");
+        }
+    }
+
+    /// The texts russh and russh-sftp give for a link that failed, against the server's own refusals: only the
+    /// first are retried by a copy.
+    #[test]
+    fn a_lost_link_is_told_from_a_refusal() {
+        for lost in ["sender dropped", "session closed", "Timeout", "I/O: channel closed", "SendError: channel closed", "RecvError: receiving on a closed channel", "unexpected EOF", "Broken pipe (os error 32)", "Connection reset by peer"] {
+            assert!(is_connection_loss(lost), "{lost}");
+        }
+        for refused in ["Permission denied: Permission denied", "No such file: No such file", "Failure: No space left on device", "Failure: Operation unsupported", "no file"] {
+            assert!(!is_connection_loss(refused), "{refused}");
         }
     }
 
