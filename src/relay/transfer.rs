@@ -336,8 +336,9 @@ pub async fn verify_digest(s: &SshSession, dir: &str, names: &[String], pkg: &Lo
     };
     let list: Vec<String> = names.iter().map(|n| sh_quote(n)).collect();
     let out = s.exec(&format!("cd {} && cat -- {} | {tool}", sh_quote(dir), list.join(" "))).await?;
-    let hex_digest = if out.status == Some(0) {
-        String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or("").to_string()
+    let raw: Vec<u8> = if out.status == Some(0) {
+        let hex_digest = String::from_utf8_lossy(&out.stdout).split_whitespace().next().unwrap_or("").to_string();
+        (0..hex_digest.len() / 2).filter_map(|i| u8::from_str_radix(&hex_digest[2 * i..2 * i + 2], 16).ok()).collect()
     } else {
         // No shell: read everything back.
         let sftp = s.sftp().await?;
@@ -354,10 +355,9 @@ pub async fn verify_digest(s: &SshSession, dir: &str, names: &[String], pkg: &Lo
                 h.update(&buf[..k]);
             }
         }
-        hex(&h.finish())
+        h.finish()
     };
     // Encoded as the package's own (unpadded Base64, as agents compare it; hex in any case).
-    let raw: Vec<u8> = (0..hex_digest.len() / 2).filter_map(|i| u8::from_str_radix(&hex_digest[2 * i..2 * i + 2], 16).ok()).collect();
     let encoded = enc.encode(&raw);
     let want = pkg.get("DIGEST");
     let same = match enc {

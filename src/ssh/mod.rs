@@ -498,7 +498,6 @@ impl SshSession {
         Ok(ch.into_stream())
     }
 
-    /// A remote-path error worded for the admin.
     /// A failed operation on the server: a lost connection (the session closed, or the channel reports it gone or
     /// silent) is `Lost`, which a copy retries; anything else is the server's own refusal, with a hint.
     pub fn remote(&self, what: impl Into<String>, e: impl std::fmt::Display) -> SshError {
