@@ -120,6 +120,7 @@ describe("Analysis screen", () => {
     expect(box.textContent).toMatch(/install\.bat/);
     expect(box.textContent).toMatch(/setup\.exe/);
     expect(document.getElementById("keep-build")).toBeNull();
+    expect(box.querySelector(".actions")).toBeNull();
   });
 
   it("shows the folder being read while the core analyses it", async () => {
